@@ -1,0 +1,59 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
+import { generateBundle, type GenerateResult } from '../../generateBundle.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
+
+export type { GenerateResult };
+
+export default class Generate extends SfCommand<GenerateResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    ...providerFlags,
+    'output-dir': Flags.directory({
+      char: 'd',
+      summary: messages.getMessage('flags.output-dir.summary'),
+      default: 'force-app',
+    }),
+  };
+
+  public async run(): Promise<GenerateResult> {
+    const { flags } = await this.parse(Generate);
+    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
+    const result = await generateBundle(bundleInputFromFlags(flags), flags['output-dir'], flags['client-secret']);
+
+    this.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
+    this.table({
+      data: result.files.map((file) => ({ state: file.state, type: file.type, name: file.fullName, path: file.path })),
+      columns: [
+        { key: 'state', name: 'State' },
+        { key: 'type', name: 'Type' },
+        { key: 'name', name: 'Name' },
+        { key: 'path', name: 'Path' },
+      ],
+    });
+    for (const provider of result.providers) {
+      this.log(
+        messages.getMessage('output.Provider', [
+          provider.name,
+          provider.tokenUrl,
+          provider.namedCredential,
+          provider.endpoint,
+          provider.callbackPath,
+        ])
+      );
+    }
+    this.log(
+      result.secret.source
+        ? messages.getMessage('output.SecretFound', [result.secret.source])
+        : messages.getMessage('output.SecretMissing')
+    );
+    this.log(messages.getMessage('output.NextSteps', [result.nextSteps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')]));
+    return result;
+  }
+}

@@ -1,0 +1,127 @@
+/*
+ * The flags that describe a provider, shared by every command that renders one, and their mapping to the spec's
+ * input. Flags only collect text: all validation happens in parseBundleSpec, so messages are the same everywhere.
+ */
+import { Flags } from '@salesforce/sf-plugins-core';
+import { Messages } from '@salesforce/core';
+import type { BundleInput } from '../spec/providerSpec.js';
+import { CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION } from '../spec/platform.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
+
+export const providerFlags = {
+  name: Flags.string({
+    char: 'n',
+    summary: messages.getMessage('flags.name.summary'),
+    description: messages.getMessage('flags.name.description'),
+    required: true,
+  }),
+  label: Flags.string({ summary: messages.getMessage('flags.label.summary') }),
+  'tenant-id': Flags.string({
+    char: 't',
+    summary: messages.getMessage('flags.tenant-id.summary'),
+    description: messages.getMessage('flags.tenant-id.description'),
+  }),
+  'client-id': Flags.string({
+    char: 'c',
+    summary: messages.getMessage('flags.client-id.summary'),
+    required: true,
+  }),
+  'client-secret': Flags.string({
+    summary: messages.getMessage('flags.client-secret.summary'),
+    description: messages.getMessage('flags.client-secret.description'),
+  }),
+  cloud: Flags.string({
+    summary: messages.getMessage('flags.cloud.summary'),
+    description: messages.getMessage('flags.cloud.description'),
+    options: [...CLOUDS],
+    default: 'global',
+  }),
+  'token-url': Flags.string({
+    summary: messages.getMessage('flags.token-url.summary'),
+    description: messages.getMessage('flags.token-url.description'),
+  }),
+  scope: Flags.string({
+    summary: messages.getMessage('flags.scope.summary'),
+    description: messages.getMessage('flags.scope.description'),
+    exclusive: ['resource'],
+  }),
+  resource: Flags.string({
+    summary: messages.getMessage('flags.resource.summary'),
+    description: messages.getMessage('flags.resource.description'),
+    exclusive: ['scope'],
+  }),
+  endpoint: Flags.string({
+    summary: messages.getMessage('flags.endpoint.summary'),
+    description: messages.getMessage('flags.endpoint.description'),
+  }),
+  model: Flags.string({
+    summary: messages.getMessage('flags.model.summary'),
+    description: messages.getMessage('flags.model.description'),
+    options: [...CREDENTIAL_MODELS],
+    default: 'external',
+  }),
+  'execution-user': Flags.string({
+    summary: messages.getMessage('flags.execution-user.summary'),
+    description: messages.getMessage('flags.execution-user.description'),
+  }),
+  'named-credential': Flags.string({ summary: messages.getMessage('flags.named-credential.summary') }),
+  'external-credential': Flags.string({ summary: messages.getMessage('flags.external-credential.summary') }),
+  principal: Flags.string({ summary: messages.getMessage('flags.principal.summary') }),
+  'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary') }),
+  'refresh-status-code': Flags.string({
+    summary: messages.getMessage('flags.refresh-status-code.summary'),
+    description: messages.getMessage('flags.refresh-status-code.description'),
+    multiple: true,
+  }),
+  'api-version': Flags.string({
+    summary: messages.getMessage('flags.api-version.summary', [DEFAULT_API_VERSION]),
+  }),
+};
+
+type ProviderFlagValues = {
+  name: string;
+  label?: string;
+  'tenant-id'?: string;
+  'client-id': string;
+  cloud?: string;
+  'token-url'?: string;
+  scope?: string;
+  resource?: string;
+  endpoint?: string;
+  model?: string;
+  'execution-user'?: string;
+  'named-credential'?: string;
+  'external-credential'?: string;
+  principal?: string;
+  'permission-set'?: string;
+  'refresh-status-code'?: string[];
+  'api-version'?: string;
+};
+
+export function bundleInputFromFlags(flags: ProviderFlagValues): BundleInput {
+  return {
+    apiVersion: flags['api-version'],
+    providers: [
+      {
+        name: flags.name,
+        label: flags.label,
+        tenantId: flags['tenant-id'],
+        clientId: flags['client-id'],
+        cloud: flags.cloud,
+        tokenUrl: flags['token-url'],
+        scope: flags.scope,
+        resource: flags.resource,
+        endpoint: flags.endpoint,
+        model: flags.model,
+        executionUser: flags['execution-user'],
+        namedCredential: flags['named-credential'],
+        externalCredential: flags['external-credential'],
+        principal: flags.principal,
+        permissionSet: flags['permission-set'],
+        refreshStatusCodes: flags['refresh-status-code'],
+      },
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+/*
+ * Writes a rendered bundle under an SFDX package directory, all or nothing: every file is first written beside its
+ * target under a temporary name, and only when all of them exist are they renamed into place.
+ */
+import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Messages, SfError } from '@salesforce/core';
+import type { BundleFile } from '../render/renderBundle.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'output');
+
+export type FileState = 'created' | 'changed' | 'unchanged';
+export type WrittenFile = { path: string; type: string; fullName: string; state: FileState };
+
+async function existing(path: string): Promise<'missing' | 'file' | 'other'> {
+  try {
+    return (await lstat(path)).isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Resolves each file's target and refuses any that would leave the output directory or replace a non-file. */
+async function plan(files: BundleFile[], outputDir: string): Promise<Array<BundleFile & { target: string; state: FileState }>> {
+  const root = resolve(outputDir);
+  if ((await existing(root)) === 'file') throw new SfError(messages.getMessage('error.NotADirectory', [outputDir]), 'InvalidOutputDir', [], 2);
+  return Promise.all(
+    files.map(async (file) => {
+      const target = resolve(root, file.path);
+      const inside = relative(root, target);
+      if (inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
+        throw new SfError(messages.getMessage('error.OutsideOutputDir', [file.path]), 'InvalidOutputDir');
+      }
+      const kind = await existing(target);
+      if (kind === 'other') throw new SfError(messages.getMessage('error.NotAFile', [target]), 'InvalidOutputDir');
+      const state: FileState =
+        kind === 'missing' ? 'created' : (await readFile(target, 'utf8')) === file.content ? 'unchanged' : 'changed';
+      return { ...file, target, state };
+    })
+  );
+}
+
+/** Writes the files that are new or changed and reports the state of every file, with paths as the user gave them. */
+export async function writeBundle(files: BundleFile[], outputDir: string): Promise<WrittenFile[]> {
+  const planned = await plan(files, outputDir);
+  const toWrite = planned.filter((file) => file.state !== 'unchanged');
+  const staged: string[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const file of toWrite) {
+      const dir = dirname(file.target);
+      const firstCreated = await mkdir(dir, { recursive: true });
+      if (firstCreated) createdDirs.push(firstCreated);
+      const temp = `${file.target}.${process.pid}.tmp`;
+      staged.push(temp);
+      await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
+    }
+  } catch (error) {
+    await Promise.all(staged.map((temp) => rm(temp, { force: true })));
+    await Promise.all(createdDirs.reverse().map((dir) => rm(dir, { recursive: true, force: true })));
+    throw new SfError(messages.getMessage('error.WriteFailed', [outputDir, (error as Error).message]), 'WriteFailed');
+  }
+  for (const file of toWrite) await rename(`${file.target}.${process.pid}.tmp`, file.target);
+  return planned.map((file) => ({
+    path: join(outputDir, file.path),
+    type: file.type,
+    fullName: file.fullName,
+    state: file.state,
+  }));
+}

@@ -1,0 +1,182 @@
+/*
+ * Renders a validated BundleSpec into source-format files in memory. Which files exist is decided here, from the
+ * spec; what each file looks like is decided by its template under templates/.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { Messages } from '@salesforce/core';
+import type { BundleSpec, ProviderSpec } from '../spec/providerSpec.js';
+import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
+import { apexString, escapeView, xmlText } from './escape.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const text = Messages.loadMessages('plugin-azure-authprovider', 'metadata');
+
+/** One rendered file: its path inside the package directory, and the component it belongs to. */
+export type BundleFile = { path: string; content: string; type: string; fullName: string };
+
+export type RenderOptions = {
+  /** Client secrets by provider name. Providers without one get the placeholder. */
+  secrets?: Readonly<Record<string, string>>;
+};
+
+const TEMPLATE_ROOT = fileURLToPath(new URL('../../templates/', import.meta.url));
+const PACKAGE_PATH = 'main/default';
+
+const handlebars = Handlebars.create();
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+function template(name: string): Handlebars.TemplateDelegate {
+  let compiledTemplate = compiled.get(name);
+  if (!compiledTemplate) {
+    if (compiled.size === 0) {
+      for (const partial of readdirSync(`${TEMPLATE_ROOT}partials`)) {
+        handlebars.registerPartial(basename(partial, '.hbs'), readFileSync(`${TEMPLATE_ROOT}partials/${partial}`, 'utf8'));
+      }
+    }
+    // Views arrive escaped for their context (see escape.ts), so Handlebars' HTML escaping stays off.
+    compiledTemplate = handlebars.compile(readFileSync(`${TEMPLATE_ROOT}${name}`, 'utf8'), { noEscape: true, strict: true });
+    compiled.set(name, compiledTemplate);
+  }
+  return compiledTemplate;
+}
+
+/** Renders one template; Apex templates get Apex string escaping, everything else XML escaping. */
+function render(name: string, view: object): string {
+  return template(name)(escapeView(view, name.endsWith('.cls.hbs') ? apexString : xmlText));
+}
+
+const typeApiName = `${SHARED.metadataType}__mdt`;
+
+function sharedView(apiVersion: string): object {
+  return {
+    apiVersion,
+    classes: { plugin: SHARED.pluginClass, test: SHARED.testClass },
+    type: {
+      apiName: typeApiName,
+      label: text.getMessage('type.label'),
+      pluralLabel: text.getMessage('type.pluralLabel'),
+      description: text.getMessage('type.description', [SHARED.pluginClass]),
+    },
+    fields: FIELDS,
+    secretPlaceholder: SECRET_PLACEHOLDER,
+  };
+}
+
+function sharedFiles(view: object): BundleFile[] {
+  const files: BundleFile[] = [];
+  for (const className of [SHARED.pluginClass, SHARED.testClass]) {
+    const path = `${PACKAGE_PATH}/classes/${className}.cls`;
+    files.push(
+      { path, content: render(`classes/${className}.cls.hbs`, view), type: 'ApexClass', fullName: className },
+      { path: `${path}-meta.xml`, content: render('classes/class.cls-meta.xml.hbs', view), type: 'ApexClass', fullName: className }
+    );
+  }
+  const objectDir = `${PACKAGE_PATH}/objects/${typeApiName}`;
+  files.push({
+    path: `${objectDir}/${typeApiName}.object-meta.xml`,
+    content: render('objects/metadata-type.object-meta.xml.hbs', view),
+    type: 'CustomObject',
+    fullName: typeApiName,
+  });
+  for (const role of Object.keys(FIELDS) as FieldRole[]) {
+    const field = { ...FIELDS[role], description: text.getMessage(`field.${role}`) };
+    files.push({
+      path: `${objectDir}/fields/${field.apiName}.field-meta.xml`,
+      content: render('objects/field.field-meta.xml.hbs', { ...view, field }),
+      type: 'CustomField',
+      fullName: `${typeApiName}.${field.apiName}`,
+    });
+  }
+  return files;
+}
+
+/** The record's values in field order, as a retrieve lists them; absent values become xsi:nil. */
+function recordValues(provider: ProviderSpec, secret: string): Array<{ field: string; value?: string }> {
+  const values: Record<FieldRole, string | undefined> = {
+    providerName: provider.name,
+    tokenUrl: provider.tokenUrl,
+    clientId: provider.clientId,
+    clientSecret: secret,
+    scope: provider.scope,
+    resource: provider.resource,
+    tenantId: provider.tenantId,
+  };
+  return (Object.keys(FIELDS) as FieldRole[])
+    .map((role) => ({ field: FIELDS[role].apiName, value: values[role] }))
+    .sort((a, b) => a.field.localeCompare(b.field));
+}
+
+function providerFiles(shared: object, provider: ProviderSpec, secret: string): BundleFile[] {
+  const view = { ...shared, provider };
+  const recordName = `${SHARED.metadataType}.${provider.name}`;
+  const files: BundleFile[] = [
+    {
+      path: `${PACKAGE_PATH}/customMetadata/${recordName}.md-meta.xml`,
+      content: render('customMetadata/record.md-meta.xml.hbs', { ...view, values: recordValues(provider, secret) }),
+      type: 'CustomMetadata',
+      fullName: recordName,
+    },
+    {
+      path: `${PACKAGE_PATH}/authproviders/${provider.name}.authprovider-meta.xml`,
+      content: render('authproviders/auth-provider.authprovider-meta.xml.hbs', view),
+      type: 'AuthProvider',
+      fullName: provider.name,
+    },
+  ];
+  const namedCredentialTemplate =
+    provider.model === 'external'
+      ? 'namedCredentials/named-credential.namedCredential-meta.xml.hbs'
+      : 'namedCredentials/legacy-named-credential.namedCredential-meta.xml.hbs';
+  files.push({
+    path: `${PACKAGE_PATH}/namedCredentials/${provider.namedCredential}.namedCredential-meta.xml`,
+    content: render(namedCredentialTemplate, view),
+    type: 'NamedCredential',
+    fullName: provider.namedCredential,
+  });
+  if (provider.model === 'external' && provider.externalCredential && provider.principal && provider.permissionSet) {
+    files.push(
+      {
+        path: `${PACKAGE_PATH}/externalCredentials/${provider.externalCredential}.externalCredential-meta.xml`,
+        content: render('externalCredentials/external-credential.externalCredential-meta.xml.hbs', view),
+        type: 'ExternalCredential',
+        fullName: provider.externalCredential,
+      },
+      {
+        path: `${PACKAGE_PATH}/permissionsets/${provider.permissionSet}.permissionset-meta.xml`,
+        content: render('permissionsets/permission-set.permissionset-meta.xml.hbs', {
+          ...view,
+          principalAccess: principalAccessName(provider.externalCredential, provider.principal),
+          permissionSetLabel: text.getMessage('permissionSet.label', [provider.label]),
+        }),
+        type: 'PermissionSet',
+        fullName: provider.permissionSet,
+      }
+    );
+  }
+  return files;
+}
+
+/**
+ * Renders every file of the bundle: the shared class, test class and custom metadata type once, one remote site
+ * per token host, and each provider's record, Auth. Provider and credentials.
+ */
+export function renderBundle(spec: BundleSpec, options: RenderOptions = {}): BundleFile[] {
+  const shared = sharedView(spec.apiVersion);
+  const files = sharedFiles(shared);
+  const remoteSites = new Map(spec.providers.map((provider) => [provider.remoteSite.name, provider.remoteSite]));
+  for (const remoteSite of remoteSites.values()) {
+    files.push({
+      path: `${PACKAGE_PATH}/remoteSiteSettings/${remoteSite.name}.remoteSite-meta.xml`,
+      content: render('remoteSiteSettings/remote-site.remoteSite-meta.xml.hbs', { ...shared, remoteSite }),
+      type: 'RemoteSiteSetting',
+      fullName: remoteSite.name,
+    });
+  }
+  for (const provider of spec.providers) {
+    files.push(...providerFiles(shared, provider, options.secrets?.[provider.name] ?? SECRET_PLACEHOLDER));
+  }
+  return files;
+}

@@ -1,0 +1,73 @@
+/*
+ * Facts about Salesforce and Microsoft Entra ID that the spec builds on. Names of the shared artifacts live here
+ * because every provider in an org reuses them: one plugin class, one test class, one custom metadata type.
+ */
+
+export type Cloud = 'global' | 'usgov' | 'dod' | 'china';
+export const CLOUDS: readonly Cloud[] = ['global', 'usgov', 'dod', 'china'];
+
+/** Entra authority host and Microsoft Graph host of each national cloud. */
+export const CLOUD_HOSTS: Record<Cloud, { authority: string; graph: string }> = {
+  global: { authority: 'login.microsoftonline.com', graph: 'graph.microsoft.com' },
+  usgov: { authority: 'login.microsoftonline.us', graph: 'graph.microsoft.us' },
+  dod: { authority: 'login.microsoftonline.us', graph: 'dod-graph.microsoft.us' },
+  china: { authority: 'login.chinacloudapi.cn', graph: 'microsoftgraph.chinacloudapi.cn' },
+};
+
+export type CredentialModel = 'external' | 'legacy';
+export const CREDENTIAL_MODELS: readonly CredentialModel[] = ['external', 'legacy'];
+
+/**
+ * API versions: the Assert class used by the test class exists from 56.0, and permission-set access to an
+ * External Credential principal from 59.0. The upper bound only catches typos such as 620.0.
+ */
+export const MIN_API_VERSION = 56;
+export const MIN_API_VERSION_EXTERNAL = 59;
+export const MAX_API_VERSION = 70;
+export const DEFAULT_API_VERSION = '62.0';
+
+/** Salesforce limits on developer names, per metadata type. */
+export const NAME_LIMITS = {
+  authProvider: 32,
+  namedCredential: 80,
+  externalCredential: 80,
+  principal: 80,
+  permissionSet: 80,
+  remoteSite: 40,
+  metadataRecord: 40,
+} as const;
+/** The label is the Auth. Provider's friendlyName, which holds 32 characters, and the credentials' label. */
+export const LABEL_MAX = 32;
+export const USERNAME_MAX = 80;
+/** Custom metadata text fields hold at most 255 characters. */
+export const TEXT_FIELD_MAX = 255;
+
+/** The artifacts every provider shares. */
+export const SHARED = {
+  pluginClass: 'AzureClientCredentialsProvider',
+  testClass: 'AzureClientCredentialsProviderTest',
+  metadataType: 'Azure_Client_Credential',
+} as const;
+
+/** Fields of the shared custom metadata type, keyed by the role they play in the plugin. */
+export const FIELDS = {
+  providerName: { apiName: 'Auth_Provider_Name__c', label: 'Auth. Provider Name', required: true },
+  tokenUrl: { apiName: 'Token_URL__c', label: 'Token URL', required: true },
+  clientId: { apiName: 'Client_ID__c', label: 'Client ID', required: true },
+  clientSecret: { apiName: 'Client_Secret__c', label: 'Client Secret', required: true },
+  scope: { apiName: 'Scope__c', label: 'Scope', required: false },
+  resource: { apiName: 'Resource__c', label: 'Resource', required: false },
+  tenantId: { apiName: 'Tenant_ID__c', label: 'Tenant ID', required: false },
+} as const;
+export type FieldRole = keyof typeof FIELDS;
+
+/**
+ * What generated files hold instead of the client secret. The plugin class recognizes it and fails with a clear
+ * message, so a bundle deployed without its secret explains itself.
+ */
+export const SECRET_PLACEHOLDER = 'PLACEHOLDER-set-by-sf-azure-authprovider-deploy';
+
+/** The name Salesforce gives the principal access entry of a permission set: ExternalCredential-Principal. */
+export function principalAccessName(externalCredential: string, principal: string): string {
+  return `${externalCredential}-${principal}`;
+}

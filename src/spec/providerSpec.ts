@@ -1,0 +1,389 @@
+/*
+ * Turns raw input (flags today, a config file later) into a validated ProviderSpec. Every rule about what input is
+ * acceptable lives here, once; nothing downstream re-checks or re-derives.
+ */
+import { Messages, SfError } from '@salesforce/core';
+import {
+  CLOUD_HOSTS,
+  CLOUDS,
+  CREDENTIAL_MODELS,
+  DEFAULT_API_VERSION,
+  LABEL_MAX,
+  MAX_API_VERSION,
+  MIN_API_VERSION,
+  MIN_API_VERSION_EXTERNAL,
+  NAME_LIMITS,
+  TEXT_FIELD_MAX,
+  USERNAME_MAX,
+  type Cloud,
+  type CredentialModel,
+} from './platform.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
+
+export type ProviderInput = {
+  name?: string;
+  label?: string;
+  tenantId?: string;
+  clientId?: string;
+  cloud?: string;
+  tokenUrl?: string;
+  scope?: string;
+  resource?: string;
+  endpoint?: string;
+  model?: string;
+  executionUser?: string;
+  namedCredential?: string;
+  externalCredential?: string;
+  principal?: string;
+  permissionSet?: string;
+  refreshStatusCodes?: Array<string | number>;
+};
+
+export type BundleInput = { apiVersion?: string; providers: ProviderInput[] };
+
+export type TokenEndpointKind = 'entra-v2' | 'entra-v1' | 'custom';
+
+export type ProviderSpec = {
+  name: string;
+  label: string;
+  tenantId?: string;
+  clientId: string;
+  cloud: Cloud;
+  tokenUrl: string;
+  tokenEndpoint: TokenEndpointKind;
+  scope?: string;
+  resource?: string;
+  /** Base URL of the API the Named Credential calls. */
+  endpoint: string;
+  model: CredentialModel;
+  executionUser?: string;
+  namedCredential: string;
+  /** Set for the External Credential model only, like principal and permissionSet. */
+  externalCredential?: string;
+  principal?: string;
+  permissionSet?: string;
+  refreshStatusCodes: number[];
+  remoteSite: { name: string; url: string };
+};
+
+/** Everything one deploy or one generate run renders: any number of providers on one API version. */
+export type BundleSpec = { apiVersion: string; providers: ProviderSpec[] };
+
+type Field = keyof ProviderInput | 'apiVersion';
+
+/** The flag each input field comes from, so every message names what the user typed. */
+export const FLAG_OF: Record<Field, string> = {
+  name: '--name',
+  label: '--label',
+  tenantId: '--tenant-id',
+  clientId: '--client-id',
+  cloud: '--cloud',
+  tokenUrl: '--token-url',
+  scope: '--scope',
+  resource: '--resource',
+  endpoint: '--endpoint',
+  model: '--model',
+  executionUser: '--execution-user',
+  namedCredential: '--named-credential',
+  externalCredential: '--external-credential',
+  principal: '--principal',
+  permissionSet: '--permission-set',
+  refreshStatusCodes: '--refresh-status-code',
+  apiVersion: '--api-version',
+};
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const DEVELOPER_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/;
+const API_VERSION = /^(\d{2,3})\.0$/;
+const USERNAME = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** RFC 6749 scope token: printable ASCII except space, double quote and backslash. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** Characters XML 1.0 cannot carry, plus the line breaks no single-line value may hold. */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+type Problem = { flag: string; key: string; tokens: Array<string | number> };
+
+/** Shows a rejected value safely: quoted, escaped, and cut short. */
+function shown(value: string): string {
+  const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return JSON.stringify(cut);
+}
+
+class Checker {
+  public readonly problems: Problem[] = [];
+
+  public fail(field: Field, key: string, ...tokens: Array<string | number>): undefined {
+    this.problems.push({ flag: FLAG_OF[field], key, tokens });
+    return undefined;
+  }
+
+  /** Trims a value and refuses control characters; undefined when absent or empty. */
+  public text(field: Field, value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    if (trimmed === '') return this.fail(field, 'error.Empty');
+    if (FORBIDDEN_CHARS.test(trimmed)) return this.fail(field, 'error.ControlCharacters');
+    return trimmed;
+  }
+
+  public required(field: Field, value: string | undefined): string | undefined {
+    if (value === undefined) return this.fail(field, 'error.Required');
+    return this.text(field, value);
+  }
+
+  public developerName(field: Field, value: string | undefined, max: number): string | undefined {
+    if (value === undefined) return undefined;
+    if (!DEVELOPER_NAME.test(value) || value.endsWith('_')) return this.fail(field, 'error.DeveloperName', shown(value));
+    if (value.length > max) return this.fail(field, 'error.TooLong', max, value.length);
+    return value;
+  }
+
+  public guid(field: Field, value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    return GUID.test(value) ? value.toLowerCase() : this.fail(field, 'error.Guid', shown(value));
+  }
+
+  public httpsUrl(field: Field, value: string | undefined, allowPath: boolean): URL | undefined {
+    if (value === undefined) return undefined;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return this.fail(field, 'error.Url', shown(value));
+    }
+    if (url.protocol !== 'https:') return this.fail(field, 'error.Https', shown(value));
+    if (url.username || url.password || url.hash || url.search || /\s/.test(value) || LOOPBACK.has(url.hostname)) {
+      return this.fail(field, 'error.UrlParts', shown(value));
+    }
+    if (!allowPath && url.pathname !== '/') return this.fail(field, 'error.UrlParts', shown(value));
+    return url;
+  }
+
+  public oneOf<T extends string>(field: Field, value: string | undefined, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.fail(field, 'error.OneOf', allowed.join(', '), shown(value));
+    return fallback;
+  }
+
+  public fits(field: Field, value: string | undefined, max: number): string | undefined {
+    if (value === undefined || value.length <= max) return value;
+    return this.fail(field, 'error.TooLong', max, value.length);
+  }
+}
+
+function apiVersionOf(check: Checker, raw: string | undefined, model: CredentialModel): string {
+  const value = check.text('apiVersion', raw) ?? DEFAULT_API_VERSION;
+  const match = API_VERSION.exec(value);
+  const major = match ? Number(match[1]) : NaN;
+  const min = model === 'external' ? MIN_API_VERSION_EXTERNAL : MIN_API_VERSION;
+  if (!match || major > MAX_API_VERSION || major < MIN_API_VERSION) {
+    check.fail('apiVersion', 'error.ApiVersion', `${MIN_API_VERSION}.0`, `${MAX_API_VERSION}.0`, shown(value));
+  } else if (major < min) {
+    check.fail('apiVersion', 'error.ApiVersionExternal', shown(value), `${min}.0`, `${MAX_API_VERSION}.0`);
+  }
+  return value;
+}
+
+function tenantOf(check: Checker, raw: string | undefined): string | undefined {
+  const value = check.text('tenantId', raw);
+  if (value === undefined) return undefined;
+  if (GUID.test(value)) return value.toLowerCase();
+  if (DOMAIN.test(value)) return value.toLowerCase();
+  return check.fail('tenantId', 'error.Tenant', shown(value));
+}
+
+function scopeOf(check: Checker, raw: string | undefined, entraV2: boolean): string | undefined {
+  const value = check.text('scope', raw);
+  if (value === undefined) return undefined;
+  const tokens = value.split(/ +/);
+  if (!tokens.every((token) => SCOPE_TOKEN.test(token))) return check.fail('scope', 'error.Scope', shown(value));
+  // client_credentials on Entra's v2 endpoint accepts exactly one "<resource>/.default" scope.
+  if (entraV2 && (tokens.length !== 1 || !tokens[0].endsWith('/.default'))) {
+    return check.fail('scope', 'error.ScopeDefault', shown(value));
+  }
+  return check.fits('scope', value, TEXT_FIELD_MAX);
+}
+
+/** The API's base URL follows from an https resource or `<https resource>/.default` scope when not given. */
+function endpointFrom(resourceOrScope: string | undefined): string | undefined {
+  if (!resourceOrScope) return undefined;
+  const candidate = resourceOrScope.replace(/\/\.default$/, '');
+  try {
+    const url = new URL(candidate);
+    return url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A remote site name from the token host: letters, digits and single underscores, within the 40-character limit. */
+export function remoteSiteNameFor(origin: string): string {
+  const host = new URL(origin).host.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = `TokenHost_${host}`;
+  if (name.length <= NAME_LIMITS.remoteSite) return name;
+  let hash = 0;
+  for (const char of origin) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const suffix = `_${hash.toString(36)}`;
+  return `${name.slice(0, NAME_LIMITS.remoteSite - suffix.length).replace(/_+$/, '')}${suffix}`;
+}
+
+function tokenEndpointOf(
+  check: Checker,
+  input: ProviderInput,
+  cloud: Cloud,
+  tenantId: string | undefined
+): { tokenUrl: string; kind: TokenEndpointKind; origin: string } | undefined {
+  const useV1 = input.resource !== undefined;
+  if (input.tokenUrl !== undefined) {
+    const url = check.httpsUrl('tokenUrl', check.text('tokenUrl', input.tokenUrl), true);
+    if (!url) return undefined;
+    const tokenUrl = check.fits('tokenUrl', url.href, TEXT_FIELD_MAX);
+    if (!tokenUrl) return undefined;
+    const kind: TokenEndpointKind = /\/oauth2\/v2\.0\/token$/.test(url.pathname)
+      ? 'entra-v2'
+      : /\/oauth2\/token$/.test(url.pathname)
+        ? 'entra-v1'
+        : 'custom';
+    return { tokenUrl, kind, origin: url.origin };
+  }
+  if (tenantId === undefined) {
+    if (input.tenantId === undefined) check.fail('tenantId', 'error.TenantRequired');
+    return undefined;
+  }
+  const origin = `https://${CLOUD_HOSTS[cloud].authority}`;
+  const path = useV1 ? 'oauth2/token' : 'oauth2/v2.0/token';
+  return { tokenUrl: `${origin}/${tenantId}/${path}`, kind: useV1 ? 'entra-v1' : 'entra-v2', origin };
+}
+
+/**
+ * Validates the input of every provider and fills in every default. Throws one SfError listing every problem found,
+ * before anything is rendered or written.
+ */
+export function parseBundleSpec(input: BundleInput): BundleSpec {
+  const check = new Checker();
+  const providers = input.providers.map((provider) => providerSpecOf(check, provider));
+  const needsExternal = input.providers.some((provider) => (provider.model ?? 'external') === 'external');
+  const apiVersion = apiVersionOf(check, input.apiVersion, needsExternal ? 'external' : 'legacy');
+  const seen = new Set<string>();
+  for (const provider of providers) {
+    if (provider && seen.has(provider.name.toLowerCase())) check.fail('name', 'error.DuplicateName', provider.name);
+    if (provider) seen.add(provider.name.toLowerCase());
+  }
+  if (check.problems.length > 0) throw specError(check.problems);
+  return { apiVersion, providers: providers as ProviderSpec[] };
+}
+
+function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | undefined {
+  const problemsBefore = check.problems.length;
+  const name = check.developerName('name', check.required('name', input.name), NAME_LIMITS.authProvider);
+  const label = check.fits('label', check.text('label', input.label) ?? name, LABEL_MAX);
+  const model = check.oneOf('model', input.model, CREDENTIAL_MODELS, 'external');
+  const cloud = check.oneOf('cloud', input.cloud, CLOUDS, 'global');
+  const tenantId = tenantOf(check, input.tenantId);
+  const clientId = check.guid('clientId', check.required('clientId', input.clientId));
+
+  if (input.scope !== undefined && input.resource !== undefined) check.fail('resource', 'error.ScopeAndResource');
+  const token = tokenEndpointOf(check, input, cloud, tenantId);
+  if (token?.kind === 'entra-v2' && input.resource !== undefined) check.fail('resource', 'error.ResourceOnV2');
+
+  const resource = check.fits('resource', check.text('resource', input.resource), TEXT_FIELD_MAX);
+  if (resource !== undefined && !SCOPE_TOKEN.test(resource)) check.fail('resource', 'error.Resource', shown(resource));
+  const defaultScope = resource === undefined ? `https://${CLOUD_HOSTS[cloud].graph}/.default` : undefined;
+  const scope = scopeOf(check, input.scope, token?.kind === 'entra-v2') ?? (input.scope === undefined ? defaultScope : undefined);
+
+  let endpoint: string | undefined;
+  if (input.endpoint !== undefined) {
+    endpoint = check.httpsUrl('endpoint', check.text('endpoint', input.endpoint), true)?.href.replace(/\/$/, '');
+  } else {
+    endpoint = endpointFrom(resource ?? scope);
+    if (endpoint === undefined && (resource ?? scope) !== undefined) check.fail('endpoint', 'error.EndpointRequired');
+  }
+
+  const executionUser = check.fits('executionUser', check.text('executionUser', input.executionUser), USERNAME_MAX);
+  if (executionUser !== undefined && !USERNAME.test(executionUser)) {
+    check.fail('executionUser', 'error.Username', shown(executionUser));
+  }
+
+  const namedCredential = check.developerName(
+    'namedCredential',
+    check.text('namedCredential', input.namedCredential) ?? name,
+    NAME_LIMITS.namedCredential
+  );
+  const external = model === 'external';
+  const onlyExternal = (field: Field, value: unknown): void => {
+    if (!external && value !== undefined) check.fail(field, 'error.ExternalOnly');
+  };
+  onlyExternal('externalCredential', input.externalCredential);
+  onlyExternal('principal', input.principal);
+  onlyExternal('permissionSet', input.permissionSet);
+  onlyExternal('refreshStatusCodes', input.refreshStatusCodes?.length ? input.refreshStatusCodes : undefined);
+  const externalCredential = external
+    ? check.developerName('externalCredential', check.text('externalCredential', input.externalCredential) ?? name, NAME_LIMITS.externalCredential)
+    : undefined;
+  const principal = external
+    ? check.developerName('principal', check.text('principal', input.principal) ?? 'NamedPrincipal', NAME_LIMITS.principal)
+    : undefined;
+  const permissionSet = external
+    ? check.developerName('permissionSet', check.text('permissionSet', input.permissionSet) ?? (name && `${name}_Callout`), NAME_LIMITS.permissionSet)
+    : undefined;
+
+  const refreshStatusCodes: number[] = [];
+  for (const raw of external ? input.refreshStatusCodes ?? [] : []) {
+    const code = Number(String(raw).trim());
+    if (!Number.isInteger(code) || code < 400 || code > 599 || code === 401) {
+      check.fail('refreshStatusCodes', 'error.RefreshStatusCode', shown(String(raw)));
+    } else if (!refreshStatusCodes.includes(code)) {
+      refreshStatusCodes.push(code);
+    }
+  }
+
+  if (check.problems.length > problemsBefore || !name || !label || !clientId || !token || !endpoint || !namedCredential) {
+    return undefined;
+  }
+  return {
+    name,
+    label,
+    tenantId,
+    clientId,
+    cloud,
+    tokenUrl: token.tokenUrl,
+    tokenEndpoint: token.kind,
+    scope,
+    resource,
+    endpoint,
+    model,
+    executionUser,
+    namedCredential,
+    externalCredential,
+    principal,
+    permissionSet,
+    refreshStatusCodes,
+    remoteSite: { name: remoteSiteNameFor(token.origin), url: token.origin },
+  };
+}
+
+function specError(problems: Problem[]): SfError {
+  const lines = problems.map((problem) => messages.getMessage(problem.key, [problem.flag, ...problem.tokens]));
+  const message = lines.length === 1 ? lines[0] : messages.getMessage('error.Several', [lines.map((line) => `- ${line}`).join('\n')]);
+  return new SfError(message, 'InvalidInput', [], 2);
+}
+
+/** The client secret: any non-empty value a custom metadata text field can hold, with no control characters. */
+export function checkClientSecret(secret: string, source: string): string {
+  const key =
+    secret.length === 0
+      ? 'error.SecretEmpty'
+      : secret.length > TEXT_FIELD_MAX
+        ? 'error.SecretTooLong'
+        : FORBIDDEN_CHARS.test(secret)
+          ? 'error.SecretCharacters'
+          : undefined;
+  if (key) throw new SfError(messages.getMessage(key, [source, TEXT_FIELD_MAX]), 'InvalidInput', [], 2);
+  return secret;
+}
