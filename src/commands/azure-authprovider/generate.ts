@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
@@ -29,12 +30,11 @@ export default class Generate extends SfCommand<GenerateResult> {
 
     this.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
     this.table({
-      data: result.files.map((file) => ({ state: file.state, type: file.type, name: file.fullName, path: file.path })),
+      data: result.files.map((file) => ({ state: file.state, type: file.type, file: relative(result.outputDir, file.path) })),
       columns: [
         { key: 'state', name: 'State' },
         { key: 'type', name: 'Type' },
-        { key: 'name', name: 'Name' },
-        { key: 'path', name: 'Path' },
+        { key: 'file', name: 'File' },
       ],
     });
     for (const provider of result.providers) {

@@ -1,0 +1,135 @@
+import { jest } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Generate from '../../src/commands/azure-authprovider/generate.js';
+import { filesBelow, filesContaining, PLUGIN_ROOT, runCli } from '../helpers/runCli.js';
+import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+
+// Keep the in-process runs' tables out of the test report.
+beforeAll(() => {
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterAll(() => jest.restoreAllMocks());
+
+function freshDir(): string {
+  return join(mkdtempSync(join(tmpdir(), 'aap-gen-')), 'force-app');
+}
+
+describe('generate, in process', () => {
+  it('writes the whole bundle, then finds nothing to change on a second run', async () => {
+    const dir = freshDir();
+    const first = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'admin@contoso.com'], { root: PLUGIN_ROOT });
+    expect(first.files).toHaveLength(18);
+    expect(first.files.every((f) => f.state === 'created')).toBe(true);
+    expect(filesBelow(dir)).toHaveLength(18);
+    expect(first.providers[0]).toMatchObject({ name: 'AzureGraph', callbackPath: '/services/authcallback/AzureGraph', model: 'external' });
+
+    const second = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'admin@contoso.com'], { root: PLUGIN_ROOT });
+    expect(second.files.every((f) => f.state === 'unchanged')).toBe(true);
+
+    const third = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'other@contoso.com'], { root: PLUGIN_ROOT });
+    expect(third.files.filter((f) => f.state === 'changed').map((f) => f.type)).toEqual(['AuthProvider']);
+  });
+
+  it('adds only the second provider\'s own pieces to an existing package directory', async () => {
+    const dir = freshDir();
+    await Generate.run([...validFlags, '--output-dir', dir], { root: PLUGIN_ROOT });
+    const second = await Generate.run(
+      ['--name', 'SharePoint', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--scope', 'https://contoso.sharepoint.com/.default', '--output-dir', dir],
+      { root: PLUGIN_ROOT }
+    );
+    expect(second.files.filter((f) => f.state === 'created').map((f) => f.type)).toEqual([
+      'CustomMetadata',
+      'AuthProvider',
+      'NamedCredential',
+      'ExternalCredential',
+      'PermissionSet',
+    ]);
+    expect(second.files.filter((f) => f.state === 'changed')).toEqual([]);
+  });
+
+  it('writes nothing when one target cannot be replaced', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 'main/default/classes/AzureClientCredentialsProvider.cls'), { recursive: true });
+    await expect(Generate.run([...validFlags, '--output-dir', dir], { root: PLUGIN_ROOT })).rejects.toThrow(/Refusing to replace .*AzureClientCredentialsProvider.cls/);
+    expect(filesBelow(dir)).toEqual([]);
+  });
+});
+
+describe('generate, as a user runs it', () => {
+  it('returns the files written with --json, and the secret reaches no output, file or log', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...validFlags, '--output-dir', dir, '--json'], { AZURE_CLIENT_SECRET: HOSTILE_SECRET, SF_LOG_LEVEL: 'trace' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as { status: number; result: { files: Array<{ path: string; state: string }>; secret: { source: string } } };
+    expect(json.status).toBe(0);
+    expect(json.result.files.map((f) => f.path).sort()).toEqual(filesBelow(dir).sort());
+    expect(json.result.secret.source).toBe('AZURE_CLIENT_SECRET');
+    for (const needle of [HOSTILE_SECRET, 'sEcReT']) {
+      expect(run.stdout).not.toContain(needle);
+      expect(filesContaining(dir, needle)).toEqual([]);
+      expect(filesContaining(run.home, needle)).toEqual([]);
+    }
+  });
+
+  it('prints the table, the provider, how the secret is supplied and the next steps', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...validFlags, '--output-dir', dir]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(18 files\)/);
+    expect(run.stdout).toMatch(/created\s+│\s+AuthProvider\s+│/);
+    expect(run.stdout).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
+    expect(run.stdout).toMatch(/Client secret: not written/);
+    expect(run.stdout).toMatch(/Assign the permission set AzureGraph_Callout/);
+  });
+
+  it('warns that --client-secret is visible in shell history, and still writes no secret', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...validFlags, '--output-dir', dir, '--client-secret', HOSTILE_SECRET]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/--client-secret leaves the secret in your shell history/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('sEcReT');
+    expect(filesContaining(dir, 'sEcReT')).toEqual([]);
+  });
+
+  const refusals: Array<[string, string[], RegExp]> = [
+    ['a bad tenant', ['--name', 'AzureGraph', '--tenant-id', 'contoso', '--client-id', CLIENT_ID], /--tenant-id must be the directory \(tenant\) ID/],
+    ['a bad client id', ['--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', 'my-app'], /--client-id must be a GUID/],
+    ['a name with path traversal', ['--name', '../evil', '--tenant-id', TENANT, '--client-id', CLIENT_ID], /--name must be a Salesforce API name/],
+    ['a missing client id', ['--name', 'AzureGraph', '--tenant-id', TENANT], /Missing required flag client-id/],
+    ['an unknown model', [...validFlags, '--model', 'new'], /Expected --model=new to be one of: external, legacy/],
+    ['scope with resource', [...validFlags, '--scope', 'https://graph.microsoft.com/.default', '--resource', 'https://graph.microsoft.com'], /--resource=https:\/\/graph.microsoft.com cannot also be provided when using --scope|cannot also be provided/],
+    ['an http token URL', [...validFlags, '--token-url', 'http://login.example.com/token'], /--token-url must use https/],
+    ['an old API version for External Credentials', [...validFlags, '--api-version', '58.0'], /External Credential model needs API version 59.0/],
+    ['a secret with a line break', [...validFlags, '--client-secret', 'abc\n'], /contains a line break/],
+  ];
+
+  it.each(refusals)('refuses %s with one clear message, no stack trace, nothing written', (_title, args, expected) => {
+    const dir = freshDir();
+    const run = runCli('generate', [...args, '--output-dir', dir]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses an output directory that is a file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aap-gen-')), 'not-a-dir');
+    writeFileSync(file, 'keep me');
+    const run = runCli('generate', [...validFlags, '--output-dir', file]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/--output-dir .* is a file/);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+
+  it('reports input errors as JSON with --json', () => {
+    const run = runCli('generate', ['--name', 'Bad Name', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--json']);
+    expect(run.status).toBe(2);
+    const json = JSON.parse(run.stdout) as { status: number; name: string; message: string };
+    expect(json).toMatchObject({ status: 2, name: 'InvalidInput' });
+    expect(json.message).toMatch(/--name must be a Salesforce API name/);
+  });
+});

@@ -1,0 +1,6 @@
+/** Inputs shared by the tests: a valid provider, and hostile values that must be refused or round-tripped. */
+export const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const CLIENT_ID = '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+export const HOSTILE_SECRET = `sEcReT-&<>"'\\]]>{{x}}-ÿ€😀`;
+
+export const validFlags = ['--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID];

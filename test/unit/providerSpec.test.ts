@@ -1,0 +1,192 @@
+import { SfError } from '@salesforce/core';
+import { parseBundleSpec, remoteSiteNameFor, type ProviderInput } from '../../src/spec/providerSpec.js';
+import { clientSecretFrom } from '../../src/spec/clientSecret.js';
+import { CLIENT_ID, TENANT } from '../helpers/values.js';
+
+const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };
+
+function spec(overrides: Partial<ProviderInput> = {}, apiVersion?: string) {
+  return parseBundleSpec({ apiVersion, providers: [{ ...base, ...overrides }] });
+}
+
+function problem(overrides: Partial<ProviderInput>, apiVersion?: string): SfError {
+  try {
+    spec(overrides, apiVersion);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SfError);
+    return error as SfError;
+  }
+  throw new Error(`accepted ${JSON.stringify(overrides)}`);
+}
+
+describe('parseBundleSpec defaults', () => {
+  it('builds the v2 Graph provider of the global cloud in the External Credential model', () => {
+    const { apiVersion, providers } = spec();
+    expect(apiVersion).toBe('62.0');
+    expect(providers[0]).toMatchObject({
+      name: 'AzureGraph',
+      label: 'AzureGraph',
+      tokenUrl: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`,
+      tokenEndpoint: 'entra-v2',
+      scope: 'https://graph.microsoft.com/.default',
+      endpoint: 'https://graph.microsoft.com',
+      model: 'external',
+      namedCredential: 'AzureGraph',
+      externalCredential: 'AzureGraph',
+      principal: 'NamedPrincipal',
+      permissionSet: 'AzureGraph_Callout',
+      remoteSite: { name: 'TokenHost_login_microsoftonline_com', url: 'https://login.microsoftonline.com' },
+      refreshStatusCodes: [],
+    });
+    expect(providers[0].resource).toBeUndefined();
+  });
+
+  it.each([
+    ['usgov', 'login.microsoftonline.us', 'graph.microsoft.us'],
+    ['dod', 'login.microsoftonline.us', 'dod-graph.microsoft.us'],
+    ['china', 'login.chinacloudapi.cn', 'microsoftgraph.chinacloudapi.cn'],
+  ])('uses the %s cloud hosts', (cloud, authority, graph) => {
+    const [provider] = spec({ cloud }).providers;
+    expect(provider.tokenUrl).toBe(`https://${authority}/${TENANT}/oauth2/v2.0/token`);
+    expect(provider.scope).toBe(`https://${graph}/.default`);
+    expect(provider.endpoint).toBe(`https://${graph}`);
+  });
+
+  it('selects the v1 endpoint with --resource and derives the endpoint from it', () => {
+    const [provider] = spec({ resource: 'https://management.azure.com' }).providers;
+    expect(provider.tokenUrl).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/token`);
+    expect(provider.tokenEndpoint).toBe('entra-v1');
+    expect(provider.scope).toBeUndefined();
+    expect(provider.endpoint).toBe('https://management.azure.com');
+  });
+
+  it('accepts a verified domain as tenant, lower-cased, and GUIDs in any case', () => {
+    const [provider] = spec({ tenantId: 'Contoso.OnMicrosoft.com', clientId: CLIENT_ID.toUpperCase() }).providers;
+    expect(provider.tenantId).toBe('contoso.onmicrosoft.com');
+    expect(provider.clientId).toBe(CLIENT_ID);
+  });
+
+  it('accepts any https token URL without a tenant, classifying Entra paths', () => {
+    const okta = spec({ tenantId: undefined, tokenUrl: 'https://contoso.okta.com/oauth2/default/v1/token', scope: 'api.read', endpoint: 'https://api.contoso.com' }).providers[0];
+    expect(okta).toMatchObject({ tokenEndpoint: 'custom', scope: 'api.read', endpoint: 'https://api.contoso.com' });
+    expect(okta.remoteSite.url).toBe('https://contoso.okta.com');
+    const entra = spec({ tokenUrl: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token` }).providers[0];
+    expect(entra.tokenEndpoint).toBe('entra-v2');
+  });
+
+  it('has no External Credential pieces in the legacy model and allows API 56.0 there', () => {
+    const { providers, apiVersion } = spec({ model: 'legacy' }, '56.0');
+    expect(apiVersion).toBe('56.0');
+    expect(providers[0]).toMatchObject({ model: 'legacy', externalCredential: undefined, permissionSet: undefined, principal: undefined });
+  });
+
+  it('keeps distinct refresh status codes in order', () => {
+    expect(spec({ refreshStatusCodes: ['403', 403, ' 429 '] }).providers[0].refreshStatusCodes).toEqual([403, 429]);
+  });
+
+  it('shares one remote site name per token host, within 40 characters', () => {
+    expect(remoteSiteNameFor('https://login.microsoftonline.com')).toBe('TokenHost_login_microsoftonline_com');
+    const long = remoteSiteNameFor('https://a-very-long-identity-provider-host.example.com');
+    expect(long.length).toBeLessThanOrEqual(40);
+    expect(long).toMatch(/^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*[A-Za-z0-9]$/);
+    expect(remoteSiteNameFor('https://a-very-long-identity-provider-host.example.org')).not.toBe(long);
+  });
+
+  it('refuses two providers with the same name', () => {
+    expect(() => parseBundleSpec({ providers: [base, { ...base, tenantId: 'contoso.com' }] })).toThrow(/--name names the provider AzureGraph more than once/);
+  });
+});
+
+describe('parseBundleSpec refuses bad input, naming the flag', () => {
+  const cases: Array<[string, Partial<ProviderInput>, RegExp, string?]> = [
+    ['missing name', { name: undefined }, /--name is required/],
+    ['name with a space', { name: 'Azure Graph' }, /--name must be a Salesforce API name/],
+    ['name starting with a digit', { name: '1Graph' }, /--name must be a Salesforce API name/],
+    ['name with a double underscore', { name: 'Azure__Graph' }, /--name must be a Salesforce API name/],
+    ['name with a trailing underscore', { name: 'AzureGraph_' }, /--name must be a Salesforce API name/],
+    ['name with path traversal', { name: '../../etc/passwd' }, /--name must be a Salesforce API name/],
+    ['name with XML', { name: 'A<b>' }, /--name must be a Salesforce API name/],
+    ['name over 32 characters', { name: 'A'.repeat(33) }, /--name accepts at most 32 characters; the value has 33/],
+    ['empty name', { name: '  ' }, /--name is empty/],
+    ['label with a newline', { label: 'Graph\nEvil' }, /--label contains a line break/],
+    ['label over 32 characters', { label: 'L'.repeat(33) }, /--label accepts at most 32/],
+    ['malformed tenant', { tenantId: 'not a tenant' }, /--tenant-id must be the directory \(tenant\) ID/],
+    ['tenant "common"', { tenantId: 'common' }, /--tenant-id must be the directory/],
+    ['missing tenant', { tenantId: undefined }, /--tenant-id is required unless --token-url/],
+    ['malformed client id', { clientId: '1234' }, /--client-id must be a GUID/],
+    ['GUID with braces', { clientId: `{${CLIENT_ID}}` }, /--client-id must be a GUID/],
+    ['missing client id', { clientId: undefined }, /--client-id is required/],
+    ['http token URL', { tokenUrl: 'http://login.example.com/token' }, /--token-url must use https/],
+    ['relative token URL', { tokenUrl: '/oauth2/token' }, /--token-url must be an absolute URL/],
+    ['token URL with credentials', { tokenUrl: 'https://user:pw@login.example.com/token' }, /--token-url must be a plain https URL/],
+    ['token URL with a query', { tokenUrl: 'https://login.example.com/token?x=1' }, /--token-url must be a plain https URL/],
+    ['token URL on localhost', { tokenUrl: 'https://localhost/token' }, /--token-url must be a plain https URL/],
+    ['javascript endpoint', { endpoint: 'javascript:alert(1)' }, /--endpoint must use https/],
+    ['endpoint with a fragment', { endpoint: 'https://graph.microsoft.com/#x' }, /--endpoint must be a plain https URL/],
+    ['scope with a quote', { scope: 'https://graph.microsoft.com/.default"' }, /--scope must be one or more OAuth scope values/],
+    ['v2 scope without .default', { scope: 'User.Read' }, /--scope must be exactly one "<resource>\/.default"/],
+    ['two v2 scopes', { scope: 'https://a.com/.default https://b.com/.default' }, /--scope must be exactly one/],
+    ['scope and resource', { scope: 'https://graph.microsoft.com/.default', resource: 'https://graph.microsoft.com' }, /--resource cannot be combined with --scope/],
+    ['resource on a v2 token URL', { tokenUrl: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`, resource: 'https://graph.microsoft.com' }, /--resource does not work with a v2 token endpoint/],
+    ['non-https resource without endpoint', { resource: 'api://orders' }, /--endpoint is required/],
+    ['unknown model', { model: 'modern' }, /--model must be one of: external, legacy. Got "modern"/],
+    ['unknown cloud', { cloud: 'mars' }, /--cloud must be one of: global, usgov, dod, china/],
+    ['execution user that is not a username', { executionUser: 'admin' }, /--execution-user must be a Salesforce username/],
+    ['refresh code 401', { refreshStatusCodes: ['401'] }, /--refresh-status-code must be an HTTP status code from 400 to 599 other than 401/],
+    ['refresh code text', { refreshStatusCodes: ['forbidden'] }, /--refresh-status-code must be an HTTP status code/],
+    ['refresh code on legacy', { model: 'legacy', refreshStatusCodes: ['403'] }, /--refresh-status-code applies to the External Credential model only/],
+    ['permission set on legacy', { model: 'legacy', permissionSet: 'X' }, /--permission-set applies to the External Credential model only/],
+    ['Apex-reserved-looking principal with a dash', { principal: 'Named-Principal' }, /--principal must be a Salesforce API name/],
+    ['control character in scope', { scope: 'https://graph.microsoft.com/.default\u0000' }, /--scope contains a line break or another control character/],
+    ['lone surrogate in label', { label: 'bad\uD800' }, /--label contains a line break or another control character/],
+  ];
+
+  it.each(cases)('%s', (_title, overrides, expected) => {
+    const error = problem(overrides);
+    expect(error.message).toMatch(expected);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it.each([
+    ['62', /--api-version must be a Salesforce API version from 56.0 to 70.0, written like 62.0. Got "62"/],
+    ['55.0', /--api-version must be a Salesforce API version from 56.0/],
+    ['620.0', /--api-version must be a Salesforce API version/],
+    ['58.0', /--api-version is "58.0", but the External Credential model needs API version 59.0 or later/],
+  ])('refuses API version %s', (version, expected) => {
+    expect(problem({}, version).message).toMatch(expected);
+  });
+
+  it('lists every problem at once', () => {
+    const error = problem({ name: '1x', clientId: 'nope', tenantId: 'bad tenant' });
+    expect(error.message).toMatch(/several problems/);
+    expect(error.message).toMatch(/- --name/);
+    expect(error.message).toMatch(/- --client-id/);
+    expect(error.message).toMatch(/- --tenant-id/);
+  });
+
+  it('shows a rejected value quoted and cut short, never raw', () => {
+    const error = problem({ clientId: `x${'y'.repeat(200)}` });
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.message).toContain('..."');
+  });
+});
+
+describe('clientSecretFrom', () => {
+  it('prefers the flag, then the environment variable', () => {
+    expect(clientSecretFrom('from-flag', { AZURE_CLIENT_SECRET: 'from-env' })).toEqual({ value: 'from-flag', source: '--client-secret' });
+    expect(clientSecretFrom(undefined, { AZURE_CLIENT_SECRET: 'from-env' })).toEqual({ value: 'from-env', source: 'AZURE_CLIENT_SECRET' });
+    expect(clientSecretFrom(undefined, {})).toBeUndefined();
+  });
+
+  it('refuses secrets a custom metadata field cannot hold, without echoing them', () => {
+    expect(() => clientSecretFrom('', {})).toThrow(/from --client-secret is empty/);
+    expect(() => clientSecretFrom(undefined, { AZURE_CLIENT_SECRET: 'line\n' })).toThrow(/AZURE_CLIENT_SECRET contains a line break/);
+    const long = 'S'.repeat(256);
+    expect(() => clientSecretFrom(long, {})).toThrow(/longer than 255 characters/);
+    try {
+      clientSecretFrom(`${long}`, {});
+    } catch (error) {
+      expect((error as Error).message).not.toContain('SSSS');
+    }
+  });
+});

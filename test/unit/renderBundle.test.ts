@@ -1,0 +1,139 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { parseBundleSpec, type ProviderInput } from '../../src/spec/providerSpec.js';
+import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
+import { SECRET_PLACEHOLDER } from '../../src/spec/platform.js';
+import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
+
+const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };
+
+function render(providers: ProviderInput[], secrets?: Record<string, string>, apiVersion?: string): BundleFile[] {
+  return renderBundle(parseBundleSpec({ apiVersion, providers }), { secrets });
+}
+
+function file(files: BundleFile[], suffix: string): BundleFile {
+  const found = files.find((candidate) => candidate.path.endsWith(suffix));
+  if (!found) throw new Error(`no file ending in ${suffix} among ${files.map((f) => f.path).join(', ')}`);
+  return found;
+}
+
+/** Parses XML strictly: any well-formedness error fails the test. */
+function parseXml(content: string): Document {
+  const errors: string[] = [];
+  const doc = new DOMParser({ onError: (level, message) => errors.push(`${level}: ${message}`) }).parseFromString(content, 'text/xml');
+  expect(errors).toEqual([]);
+  return doc as unknown as Document;
+}
+
+function texts(doc: Document, tag: string): string[] {
+  return Array.from(doc.getElementsByTagName(tag)).map((element) => element.textContent ?? '');
+}
+
+describe('renderBundle', () => {
+  it('renders the shared pieces once and every piece of the External Credential model', () => {
+    const paths = render([base]).map((f) => f.path);
+    expect(paths).toEqual([
+      'main/default/classes/AzureClientCredentialsProvider.cls',
+      'main/default/classes/AzureClientCredentialsProvider.cls-meta.xml',
+      'main/default/classes/AzureClientCredentialsProviderTest.cls',
+      'main/default/classes/AzureClientCredentialsProviderTest.cls-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/Azure_Client_Credential__mdt.object-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Auth_Provider_Name__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Token_URL__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Client_ID__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Client_Secret__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Scope__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Resource__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Tenant_ID__c.field-meta.xml',
+      'main/default/remoteSiteSettings/TokenHost_login_microsoftonline_com.remoteSite-meta.xml',
+      'main/default/customMetadata/Azure_Client_Credential.AzureGraph.md-meta.xml',
+      'main/default/authproviders/AzureGraph.authprovider-meta.xml',
+      'main/default/namedCredentials/AzureGraph.namedCredential-meta.xml',
+      'main/default/externalCredentials/AzureGraph.externalCredential-meta.xml',
+      'main/default/permissionsets/AzureGraph_Callout.permissionset-meta.xml',
+    ]);
+  });
+
+  it('writes the Auth. Provider exactly as a retrieve does', () => {
+    const files = render([{ ...base, executionUser: 'admin@contoso.com', label: 'Microsoft Graph' }]);
+    expect(file(files, 'AzureGraph.authprovider-meta.xml').content).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<AuthProvider xmlns="http://soap.sforce.com/2006/04/metadata">',
+        '    <customMetadataTypeRecord>Azure_Client_Credential__mdt.AzureGraph</customMetadataTypeRecord>',
+        '    <executionUser>admin@contoso.com</executionUser>',
+        '    <friendlyName>Microsoft Graph</friendlyName>',
+        '    <includeOrgIdInIdentifier>false</includeOrgIdInIdentifier>',
+        '    <isPkceEnabled>false</isPkceEnabled>',
+        '    <plugin>AzureClientCredentialsProvider</plugin>',
+        '    <providerType>Custom</providerType>',
+        '    <requireMfa>false</requireMfa>',
+        '    <sendAccessTokenInHeader>false</sendAccessTokenInHeader>',
+        '    <sendClientCredentialsInHeader>false</sendClientCredentialsInHeader>',
+        '    <sendSecretInApis>false</sendSecretInApis>',
+        '</AuthProvider>',
+        '',
+      ].join('\n')
+    );
+  });
+
+  it('renders the legacy model as one Named Credential with the Auth. Provider and scope', () => {
+    const files = render([{ ...base, model: 'legacy' }], undefined, '58.0');
+    expect(files.some((f) => f.type === 'ExternalCredential' || f.type === 'PermissionSet')).toBe(false);
+    const doc = parseXml(file(files, 'AzureGraph.namedCredential-meta.xml').content);
+    expect(texts(doc, 'authProvider')).toEqual(['AzureGraph']);
+    expect(texts(doc, 'endpoint')).toEqual(['https://graph.microsoft.com']);
+    expect(texts(doc, 'oauthScope')).toEqual(['https://graph.microsoft.com/.default']);
+    expect(texts(doc, 'principalType')).toEqual(['NamedUser']);
+    expect(texts(doc, 'protocol')).toEqual(['Oauth']);
+    expect(texts(parseXml(file(files, 'AzureClientCredentialsProvider.cls-meta.xml').content), 'apiVersion')).toEqual(['58.0']);
+  });
+
+  it('puts extra refresh status codes on the External Credential', () => {
+    const doc = parseXml(file(render([{ ...base, refreshStatusCodes: ['403', '429'] }]), '.externalCredential-meta.xml').content);
+    const params = Array.from(doc.getElementsByTagName('externalCredentialParameters'));
+    const refresh = params.filter((p) => p.getElementsByTagName('parameterType')[0].textContent === 'AdditionalRefreshStatusCode');
+    expect(refresh.map((p) => p.getElementsByTagName('parameterValue')[0].textContent)).toEqual(['403', '429']);
+  });
+
+  it('lets a second provider add only its own pieces and reuse the token host', () => {
+    const files = render([base, { ...base, name: 'SharePoint', scope: 'https://contoso.sharepoint.com/.default' }]);
+    expect(files.filter((f) => f.type === 'ApexClass').length).toBe(4);
+    expect(files.filter((f) => f.type === 'CustomObject').length).toBe(1);
+    expect(files.filter((f) => f.type === 'RemoteSiteSetting').length).toBe(1);
+    expect(files.filter((f) => f.type === 'AuthProvider').map((f) => f.fullName)).toEqual(['AzureGraph', 'SharePoint']);
+    const named = parseXml(file(files, 'SharePoint.namedCredential-meta.xml').content);
+    expect(texts(named, 'parameterValue')).toEqual(['https://contoso.sharepoint.com']);
+  });
+
+  it('writes the placeholder, never a secret, unless one is injected', () => {
+    const record = (files: BundleFile[]) => {
+      const doc = parseXml(file(files, '.md-meta.xml').content);
+      const values = Array.from(doc.getElementsByTagName('values'));
+      const secret = values.find((v) => v.getElementsByTagName('field')[0].textContent === 'Client_Secret__c');
+      return secret?.getElementsByTagName('value')[0].textContent;
+    };
+    expect(record(render([base]))).toBe(SECRET_PLACEHOLDER);
+    const injected = render([base], { AzureGraph: HOSTILE_SECRET });
+    expect(record(injected)).toBe(HOSTILE_SECRET);
+    // Only the record carries it: no other file, Apex included, ever sees the secret.
+    expect(injected.filter((f) => f.content.includes('sEcReT')).map((f) => f.type)).toEqual(['CustomMetadata']);
+  });
+
+  it('round-trips hostile labels and URLs exactly through every XML file', () => {
+    const label = `A&B <"it's"> ]]> {{x}} é😀`;
+    const endpoint = "https://api.contoso.com/a&b/'q'/]]>";
+    const files = render([{ ...base, label: label.slice(0, 32), endpoint }]);
+    for (const xml of files.filter((f) => f.path.endsWith('.xml'))) parseXml(xml.content);
+    expect(texts(parseXml(file(files, '.authprovider-meta.xml').content), 'friendlyName')).toEqual([label.slice(0, 32)]);
+    expect(texts(parseXml(file(files, '.namedCredential-meta.xml').content), 'parameterValue')[0]).toBe(new URL(endpoint).href);
+  });
+
+  it('marks absent record values as nil, and present ones as strings', () => {
+    const doc = parseXml(file(render([base]), '.md-meta.xml').content);
+    const resource = Array.from(doc.getElementsByTagName('values')).find(
+      (v) => v.getElementsByTagName('field')[0].textContent === 'Resource__c'
+    );
+    expect(resource?.getElementsByTagName('value')[0].getAttribute('xsi:nil')).toBe('true');
+    expect(doc.documentElement.getAttribute('xmlns:xsd')).toBe('http://www.w3.org/2001/XMLSchema');
+  });
+});
