@@ -148,7 +148,7 @@ class Checker {
     return GUID.test(value) ? value.toLowerCase() : this.fail(field, 'error.Guid', shown(value));
   }
 
-  public httpsUrl(field: Field, value: string | undefined, allowPath: boolean): URL | undefined {
+  public httpsUrl(field: Field, value: string | undefined): URL | undefined {
     if (value === undefined) return undefined;
     let url: URL;
     try {
@@ -160,7 +160,6 @@ class Checker {
     if (url.username || url.password || url.hash || url.search || /\s/.test(value) || LOOPBACK.has(url.hostname)) {
       return this.fail(field, 'error.UrlParts', shown(value));
     }
-    if (!allowPath && url.pathname !== '/') return this.fail(field, 'error.UrlParts', shown(value));
     return url;
   }
 
@@ -241,7 +240,7 @@ function tokenEndpointOf(
 ): { tokenUrl: string; kind: TokenEndpointKind; origin: string } | undefined {
   const useV1 = input.resource !== undefined;
   if (input.tokenUrl !== undefined) {
-    const url = check.httpsUrl('tokenUrl', check.text('tokenUrl', input.tokenUrl), true);
+    const url = check.httpsUrl('tokenUrl', check.text('tokenUrl', input.tokenUrl));
     if (!url) return undefined;
     const tokenUrl = check.fits('tokenUrl', url.href, TEXT_FIELD_MAX);
     if (!tokenUrl) return undefined;
@@ -299,7 +298,7 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
 
   let endpoint: string | undefined;
   if (input.endpoint !== undefined) {
-    endpoint = check.httpsUrl('endpoint', check.text('endpoint', input.endpoint), true)?.href.replace(/\/$/, '');
+    endpoint = check.httpsUrl('endpoint', check.text('endpoint', input.endpoint))?.href.replace(/\/$/, '');
   } else {
     endpoint = endpointFrom(resource ?? scope);
     if (endpoint === undefined && (resource ?? scope) !== undefined) check.fail('endpoint', 'error.EndpointRequired');

@@ -6,12 +6,16 @@ import Generate from '../../src/commands/azure-authprovider/generate.js';
 import { filesBelow, filesContaining, PLUGIN_ROOT, runCli } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 
-// Keep the in-process runs' tables out of the test report.
+// Keep the in-process runs' output out of the test report.
 beforeAll(() => {
-  jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 afterAll(() => jest.restoreAllMocks());
+// A command that fails in process sets process.exitCode, as it would for the CLI; jest would take it as its own.
+afterEach(() => {
+  process.exitCode = undefined;
+});
 
 function freshDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'aap-gen-')), 'force-app');

@@ -1,0 +1,82 @@
+/**
+ * npm run emulator -- [--port <p>] [--alias <a>] [--api-version 64.0] [--latency-ms <n>]
+ *   [--fail <operation>:<status|reset>:<count>]... [--org-type production|sandbox|scratch]
+ *   [--deploy-ms <n>] [--queued-polls <n>] [--in-progress-polls <n>] [--session-calls <n>]
+ *   [--username <u>] [--user <username>]...
+ * Prints one JSON line {instanceUrl, accessToken, username, orgId} and serves until SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { startEmulator } from './index.js';
+import type { OrgType } from './org.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    alias: { type: 'string' },
+    'api-version': { type: 'string', default: '64.0' },
+    'latency-ms': { type: 'string', default: '0' },
+    fail: { type: 'string', multiple: true, default: [] },
+    'org-type': { type: 'string', default: 'production' },
+    'deploy-ms': { type: 'string', default: '0' },
+    'queued-polls': { type: 'string', default: '1' },
+    'in-progress-polls': { type: 'string', default: '1' },
+    'session-calls': { type: 'string' },
+    username: { type: 'string' },
+    user: { type: 'string', multiple: true, default: [] },
+  },
+  strict: true,
+});
+
+function die(msg: string): never {
+  process.stderr.write(`emulator: ${msg}\n`);
+  process.exit(2);
+}
+
+const num = (name: string, v: string | undefined): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) die(`--${name} must be a non-negative number`);
+  return n;
+};
+
+const orgType = values['org-type'] as OrgType;
+if (!['production', 'sandbox', 'scratch'].includes(orgType)) die('--org-type must be production, sandbox or scratch');
+if (!/^\d+\.0$/.test(values['api-version']!)) die('--api-version must look like 64.0');
+
+const emu = await startEmulator({
+  port: num('port', values.port),
+  host: values.host,
+  apiVersion: values['api-version'],
+  latencyMs: num('latency-ms', values['latency-ms']),
+  orgType,
+  username: values.username,
+  deployMs: num('deploy-ms', values['deploy-ms']),
+  queuedPolls: num('queued-polls', values['queued-polls']),
+  inProgressPolls: num('in-progress-polls', values['in-progress-polls']),
+  sessionCalls: values['session-calls'] !== undefined ? num('session-calls', values['session-calls']) : undefined,
+});
+for (const u of values.user ?? []) emu.org.addUser({ username: u });
+for (const f of values.fail ?? []) {
+  const m = /^(\w+):(\d{3}|reset):(\d+)$/.exec(f);
+  if (!m) die(`--fail ${f}: expected <operation>:<status|reset>:<count>`);
+  emu.org.injectFault(m[1], m[2] === 'reset' ? 'reset' : Number(m[2]), Number(m[3]));
+}
+
+if (values.alias) {
+  // Store the org like `sf org login access-token` does (honours HOME / SF_* state folders).
+  const { AuthInfo, StateAggregator } = await import('@salesforce/core');
+  const authInfo = await AuthInfo.create({
+    accessTokenOptions: { accessToken: emu.accessToken, instanceUrl: emu.instanceUrl, loginUrl: emu.instanceUrl },
+  });
+  await authInfo.save();
+  const state = await StateAggregator.getInstance();
+  await state.aliases.setAndSave(values.alias, authInfo.getUsername()!);
+}
+
+process.stdout.write(`${JSON.stringify({ instanceUrl: emu.instanceUrl, accessToken: emu.accessToken, username: emu.username, orgId: emu.orgId })}\n`);
+
+const shutdown = (): void => {
+  void emu.stop().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,34 @@
+/** Shared test plumbing: a real jsforce Connection against a running emulator, and deploy-and-wait. */
+import { Connection } from '@jsforce/jsforce-node';
+import { Emulator, EmulatorOptions, startEmulator } from './index.js';
+
+export async function start(opts: EmulatorOptions = {}): Promise<{ emu: Emulator; conn: Connection }> {
+  const emu = await startEmulator({ queuedPolls: 1, inProgressPolls: 1, ...opts });
+  const conn = connect(emu);
+  return { emu, conn };
+}
+
+export function connect(emu: Emulator, accessToken = emu.accessToken): Connection {
+  const conn = new Connection({ instanceUrl: emu.instanceUrl, accessToken, version: '62.0' });
+  conn.metadata.pollInterval = 20;
+  conn.metadata.pollTimeout = 20000;
+  return conn;
+}
+
+export type DeployOpts = {
+  checkOnly?: boolean;
+  rollbackOnError?: boolean;
+  singlePackage?: boolean;
+  testLevel?: 'NoTestRun' | 'RunSpecifiedTests' | 'RunLocalTests' | 'RunAllTestsInOrg';
+  runTests?: string[];
+};
+
+/** Deploy and poll checkDeployStatus (with details) until done, as jsforce does. */
+export async function deployAndWait(conn: Connection, zip: Buffer, opts: DeployOpts = {}) {
+  return conn.metadata.deploy(zip, { rollbackOnError: true, ...opts }).complete(true);
+}
+
+export function asArray<T>(x: T | T[] | undefined | null): T[] {
+  if (x === undefined || x === null) return [];
+  return Array.isArray(x) ? x : [x];
+}

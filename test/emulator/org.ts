@@ -1,0 +1,232 @@
+/**
+ * The emulated org's state and the in-process setup API tests use (users, existing metadata, org type,
+ * outcomes of anonymous Apex and Apex tests, session expiry, fault injection, request log).
+ */
+import { randomBytes } from 'node:crypto';
+import { metadataSchema } from './schema.js';
+import { CHILD_TYPES, newId, TYPES } from './registry.js';
+import { canonical, child, childrenNamed, childText, parseXml, XNode } from './xml.js';
+import { parseApexClass } from './apex.js';
+
+export type OrgType = 'production' | 'sandbox' | 'scratch';
+
+export type User = { id: string; username: string; name: string; isActive: boolean };
+
+export type StoredComponent = {
+  type: string;
+  fullName: string;
+  id: string;
+  /** the metadata element (root renamed to the type); for ApexClass the -meta.xml content */
+  tree: XNode;
+  /** ApexClass source */
+  source?: string;
+  createdDate: string;
+  lastModifiedDate: string;
+};
+
+export type ApexOutcome =
+  | { success: true; log?: string }
+  | { success: false; exceptionMessage: string; exceptionStackTrace: string; log?: string };
+
+export type TestOutcome = { pass: true } | { pass: false; message: string; stackTrace?: string };
+
+export type FaultSpec = { status: number | 'reset'; remaining: number };
+
+export type RequestLogEntry = { method: string; path: string; operation: string; status?: number };
+
+export type ApexLog = { id: string; body: string; startTime: string; operation: string; status: string; userId: string };
+
+export type Principal = { externalCredential: string; principalName: string; status: 'Configured' | 'NotConfigured' };
+
+export class Org {
+  public readonly orgId = newId('00D');
+  public orgName = 'Emulated Org';
+  public orgType: OrgType = 'production';
+  public instanceName = 'EMU1';
+  public readonly users: User[] = [];
+  public readonly metadata = new Map<string, Map<string, StoredComponent>>();
+  public readonly permissionSetAssignments: Array<{ id: string; assigneeId: string; permissionSetId: string }> = [];
+  public readonly logs: ApexLog[] = [];
+  public readonly requests: RequestLogEntry[] = [];
+  public readonly faults = new Map<string, FaultSpec[]>();
+  public readonly sessions = new Map<string, { userId: string; callsLeft?: number }>();
+  public readonly refreshTokens = new Map<string, string>();
+  /** external credential principals that completed the OAuth flow: key `${extCred}|${principal}` (lower case) */
+  public readonly configuredPrincipals = new Set<string>();
+  /** code coverage per class name (lower case) in percent; default 100 */
+  public readonly coverage = new Map<string, number>();
+  private readonly apexQueue: ApexOutcome[] = [];
+  private apexHandler?: (body: string) => ApexOutcome | undefined;
+  private readonly testOutcomes = new Map<string, TestOutcome>();
+
+  public constructor(adminUsername: string) {
+    this.addUser({ username: adminUsername, name: 'Admin User' });
+  }
+
+  public get adminUser(): User {
+    return this.users[0];
+  }
+
+  // ---------- setup API ----------
+
+  public addUser(u: { username: string; name?: string; isActive?: boolean }): User {
+    const user = { id: newId('005'), username: u.username, name: u.name ?? u.username.split('@')[0], isActive: u.isActive ?? true };
+    this.users.push(user);
+    return user;
+  }
+
+  public setOrgType(t: OrgType): void {
+    this.orgType = t;
+  }
+
+  /**
+   * Store a component as if it had been deployed earlier. `xml` is its metadata-format file content
+   * (for ApexClass: the -meta.xml; pass the source as `source`). For CustomObject, fields are inline.
+   */
+  public addMetadata(type: string, fullName: string, xml: string, source?: string): StoredComponent {
+    if (!TYPES[type]) throw new Error(`emulator: unsupported metadata type ${type}`);
+    const tree = parseXml(xml);
+    return this.store(type, fullName, tree, source);
+  }
+
+  /** Queue outcomes for the next anonymous Apex runs (FIFO). Without a queued outcome runs succeed. */
+  public setApexOutcome(outcome: ApexOutcome | ((body: string) => ApexOutcome | undefined)): void {
+    if (typeof outcome === 'function') this.apexHandler = outcome;
+    else this.apexQueue.push(outcome);
+  }
+
+  /** Outcome of one test method (`Class.method`) or of every method of a class (`Class`). Default: pass. */
+  public setTestOutcome(testName: string, outcome: TestOutcome): void {
+    this.testOutcomes.set(testName.toLowerCase(), outcome);
+  }
+
+  public setCoverage(className: string, percent: number): void {
+    this.coverage.set(className.toLowerCase(), percent);
+  }
+
+  /** The current (and any later issued) session becomes invalid after `calls` more authenticated calls. */
+  public expireSessionAfter(calls: number, token?: string): void {
+    for (const [t, s] of this.sessions) if (!token || t === token) s.callsLeft = calls;
+  }
+
+  public injectFault(operation: string, status: number | 'reset', count = 1): void {
+    const list = this.faults.get(operation) ?? [];
+    list.push({ status, remaining: count });
+    this.faults.set(operation, list);
+  }
+
+  public newSession(userId = this.adminUser.id): { accessToken: string; refreshToken: string } {
+    const accessToken = `${this.orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
+    this.sessions.set(accessToken, { userId });
+    const refreshToken = `5Aep${randomBytes(24).toString('base64url')}`;
+    this.refreshTokens.set(refreshToken, userId);
+    return { accessToken, refreshToken };
+  }
+
+  public callCount(operation: string): number {
+    return this.requests.filter((r) => r.operation === operation).length;
+  }
+
+  // ---------- internal model ----------
+
+  public takeFault(operation: string): FaultSpec | undefined {
+    const list = this.faults.get(operation);
+    const f = list?.[0];
+    if (!f) return undefined;
+    f.remaining -= 1;
+    if (f.remaining <= 0) list.shift();
+    return f;
+  }
+
+  public nextApexOutcome(body: string): ApexOutcome {
+    return this.apexQueue.shift() ?? this.apexHandler?.(body) ?? { success: true };
+  }
+
+  public testOutcome(className: string, method: string): TestOutcome {
+    return (
+      this.testOutcomes.get(`${className}.${method}`.toLowerCase()) ??
+      this.testOutcomes.get(className.toLowerCase()) ?? { pass: true }
+    );
+  }
+
+  public get(type: string, fullName: string): StoredComponent | undefined {
+    if (CHILD_TYPES[type]) {
+      const [obj, field] = fullName.split('.');
+      const parent = this.get(CHILD_TYPES[type].parent, obj);
+      const f = childrenNamed(parent?.tree, CHILD_TYPES[type].element).find((c) => childText(c, 'fullName')?.toLowerCase() === field?.toLowerCase());
+      return parent && f ? { ...parent, type, fullName: `${parent.fullName}.${childText(f, 'fullName')}`, tree: f } : undefined;
+    }
+    return this.metadata.get(type)?.get(fullName.toLowerCase());
+  }
+
+  public list(type: string): StoredComponent[] {
+    if (CHILD_TYPES[type]) {
+      return this.list(CHILD_TYPES[type].parent).flatMap((p) =>
+        childrenNamed(p.tree, CHILD_TYPES[type].element).map((f) => this.get(type, `${p.fullName}.${childText(f, 'fullName')}`)!)
+      );
+    }
+    return [...(this.metadata.get(type)?.values() ?? [])];
+  }
+
+  public store(type: string, fullName: string, tree: XNode, source?: string, id?: string): StoredComponent {
+    const now = new Date().toISOString();
+    const existing = this.get(type, fullName);
+    const normalized: XNode = { ...tree, name: type };
+    const comp: StoredComponent = {
+      type,
+      fullName: existing?.fullName ?? fullName,
+      id: existing?.id ?? id ?? newId(TYPES[type].idPrefix),
+      tree: normalized,
+      source,
+      createdDate: existing?.createdDate ?? now,
+      lastModifiedDate: now,
+    };
+    if (type === 'CustomObject') {
+      // give inline fields stable ids (kept in a private attribute, never serialised)
+      for (const f of childrenNamed(normalized, 'fields')) {
+        const old = existing && childrenNamed(existing.tree, 'fields').find((o) => childText(o, 'fullName') === childText(f, 'fullName'));
+        f.attrs['emu:id'] = old?.attrs['emu:id'] ?? newId(CHILD_TYPES.CustomField.idPrefix);
+      }
+    }
+    let byName = this.metadata.get(type);
+    if (!byName) this.metadata.set(type, (byName = new Map()));
+    byName.set(fullName.toLowerCase(), comp);
+    return comp;
+  }
+
+  public remove(type: string, fullName: string): boolean {
+    return this.metadata.get(type)?.delete(fullName.toLowerCase()) ?? false;
+  }
+
+  public sameAsStored(type: string, fullName: string, tree: XNode, source?: string): boolean {
+    const existing = this.get(type, fullName);
+    if (!existing) return false;
+    const strip = (n: XNode): XNode => ({ ...n, name: 'x', attrs: Object.fromEntries(Object.entries(n.attrs).filter(([k]) => k.startsWith('xsi:'))), children: n.children.map(strip) });
+    return canonical(strip(existing.tree)) === canonical(strip(tree)) && (existing.source ?? '') === (source ?? '');
+  }
+
+  /** Info about an Apex class in the org (for plugin/test-class checks). */
+  public apexClass(name: string): { source: string; info: ReturnType<typeof parseApexClass> } | undefined {
+    const c = this.get('ApexClass', name);
+    return c?.source !== undefined ? { source: c.source, info: parseApexClass(c.source) } : undefined;
+  }
+
+  public userByUsername(username: string): User | undefined {
+    return this.users.find((u) => u.username.toLowerCase() === username.toLowerCase());
+  }
+
+  /** Principals (NamedPrincipal / PerUserPrincipal parameters) of a stored External Credential. */
+  public principalsOf(extCred: string): Array<{ name: string; type: string; sequenceNumber: number }> {
+    const c = this.get('ExternalCredential', extCred);
+    return childrenNamed(c?.tree, 'externalCredentialParameters')
+      .filter((p) => ['NamedPrincipal', 'PerUserPrincipal'].includes(childText(p, 'parameterType') ?? ''))
+      .map((p) => ({
+        name: childText(p, 'parameterName') ?? '',
+        type: childText(p, 'parameterType') ?? '',
+        sequenceNumber: Number(childText(p, 'sequenceNumber') ?? 1),
+      }));
+  }
+
+  public schema = metadataSchema();
+  public childOf = child;
+}
