@@ -9,6 +9,26 @@ import { MD_NS, XNode } from './xml.js';
 
 export type Problem = { message: string; line?: number; col?: number };
 
+/**
+ * Child components that sf CLI's source conversion (SDR) appends after a CustomObject's own elements when it
+ * composes the .object file from source format. Every sf deploy of an object with fields sends them there and real
+ * orgs accept it, so their position is not checked.
+ */
+const POSITION_FREE_CHILDREN: Record<string, Set<string>> = {
+  CustomObject: new Set([
+    'businessProcesses',
+    'compactLayouts',
+    'fieldSets',
+    'fields',
+    'indexes',
+    'listViews',
+    'recordTypes',
+    'sharingReasons',
+    'validationRules',
+    'webLinks',
+  ]),
+};
+
 export function validateElement(
   node: XNode,
   typeName: string,
@@ -20,12 +40,14 @@ export function validateElement(
   const problems: Problem[] = [];
   const index = new Map(fields.map((f, i) => [f.name, i]));
   const counts = new Map<string, number>();
+  const positionFree = POSITION_FREE_CHILDREN[typeName];
   let last = -1;
   for (const c of node.children) {
     const at = { line: c.line, col: c.col };
     const i = index.get(c.name);
     const wrongNs = c.ns !== null && c.ns !== MD_NS;
-    if (i === undefined || wrongNs || (opts.checkOrder && i < last)) {
+    const free = positionFree?.has(c.name) ?? false;
+    if (i === undefined || wrongNs || (opts.checkOrder && !free && i < last)) {
       problems.push({ message: `Element {${c.ns ?? ''}}${c.name} invalid at this location in type ${typeName}`, ...at });
       continue;
     }
@@ -36,7 +58,7 @@ export function validateElement(
       problems.push({ message: `Element {${c.ns ?? ''}}${c.name} invalid at this location in type ${typeName}`, ...at });
       continue;
     }
-    last = Math.max(last, i);
+    if (!free) last = Math.max(last, i);
     problems.push(...validateValue(c, f.type, schema, opts));
   }
   for (const f of fields) {
