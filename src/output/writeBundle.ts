@@ -45,7 +45,7 @@ async function plan(files: BundleFile[], outputDir: string): Promise<Array<Bundl
 export async function writeBundle(files: BundleFile[], outputDir: string): Promise<WrittenFile[]> {
   const planned = await plan(files, outputDir);
   const toWrite = planned.filter((file) => file.state !== 'unchanged');
-  const staged: string[] = [];
+  const staged: Array<{ temp: string; target: string }> = [];
   const createdDirs: string[] = [];
   try {
     for (const file of toWrite) {
@@ -53,15 +53,15 @@ export async function writeBundle(files: BundleFile[], outputDir: string): Promi
       const firstCreated = await mkdir(dir, { recursive: true });
       if (firstCreated) createdDirs.push(firstCreated);
       const temp = `${file.target}.${process.pid}.tmp`;
-      staged.push(temp);
+      staged.push({ temp, target: file.target });
       await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
     }
   } catch (error) {
-    await Promise.all(staged.map((temp) => rm(temp, { force: true })));
+    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
     await Promise.all(createdDirs.reverse().map((dir) => rm(dir, { recursive: true, force: true })));
     throw new SfError(messages.getMessage('error.WriteFailed', [outputDir, (error as Error).message]), 'WriteFailed');
   }
-  for (const file of toWrite) await rename(`${file.target}.${process.pid}.tmp`, file.target);
+  for (const { temp, target } of staged) await rename(temp, target);
   return planned.map((file) => ({
     path: join(outputDir, file.path),
     type: file.type,
