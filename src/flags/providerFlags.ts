@@ -60,7 +60,6 @@ export const providerFlags = {
     summary: messages.getMessage('flags.model.summary'),
     description: messages.getMessage('flags.model.description'),
     options: [...CREDENTIAL_MODELS],
-    default: 'external',
   }),
   'execution-user': Flags.string({
     summary: messages.getMessage('flags.execution-user.summary'),

@@ -137,6 +137,26 @@ describe('emulator REST, Tooling and Connect', () => {
   });
 });
 
+describe('emulator single-use frontdoor URL', () => {
+  it('issues a one-time frontdoor URL that logs a browser in once, to the requested page', async () => {
+    const { emu, conn } = await start();
+    try {
+      const { frontdoor_uri: uri } = await conn.request<{ frontdoor_uri: string }>(`${emu.instanceUrl}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('/lightning/setup/NamedCredential/home')}`);
+      expect(uri).toMatch(/\/secur\/frontdoor\.jsp\?otp=/);
+      expect(uri).not.toContain(emu.accessToken);
+      const first = await fetch(uri, { redirect: 'manual' });
+      expect(first.headers.get('location')).toBe('/lightning/setup/NamedCredential/home');
+      expect(first.headers.get('set-cookie')).toMatch(/^sid=/);
+      const again = await fetch(uri, { redirect: 'manual' });
+      expect(again.headers.get('location')).toMatch(/^\/\?ec=302/);
+      const bad = await fetch(`${emu.instanceUrl}/services/oauth2/singleaccess`, { headers: { authorization: 'Bearer nope' } });
+      expect(bad.status).toBe(403);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
 describe('emulator fault injection and latency', () => {
   let emu: Emulator;
   let conn: Connection;

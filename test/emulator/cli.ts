@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
 import type { OrgType } from './org.js';
+import { saveLogin } from './login.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,16 +63,8 @@ for (const f of values.fail ?? []) {
   emu.org.injectFault(m[1], m[2] === 'reset' ? 'reset' : Number(m[2]), Number(m[3]));
 }
 
-if (values.alias) {
-  // Store the org like `sf org login access-token` does (honours HOME / SF_* state folders).
-  const { AuthInfo, StateAggregator } = await import('@salesforce/core');
-  const authInfo = await AuthInfo.create({
-    accessTokenOptions: { accessToken: emu.accessToken, instanceUrl: emu.instanceUrl, loginUrl: emu.instanceUrl },
-  });
-  await authInfo.save();
-  const state = await StateAggregator.getInstance();
-  await state.aliases.setAndSave(values.alias, authInfo.getUsername()!);
-}
+// Store the org like `sf org login` does (honours HOME / SF_* state folders), with a refresh token.
+if (values.alias) await saveLogin(emu, values.alias);
 
 process.stdout.write(`${JSON.stringify({ instanceUrl: emu.instanceUrl, accessToken: emu.accessToken, username: emu.username, orgId: emu.orgId })}\n`);
 

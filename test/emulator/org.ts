@@ -32,7 +32,8 @@ export type TestOutcome = { pass: true } | { pass: false; message: string; stack
 
 export type FaultSpec = { status: number | 'reset'; remaining: number };
 
-export type RequestLogEntry = { method: string; path: string; operation: string; status?: number };
+/** One HTTP request the emulator served; `query` is the SOQL of query requests. */
+export type RequestLogEntry = { method: string; path: string; operation: string; status?: number; query?: string };
 
 export type ApexLog = { id: string; body: string; startTime: string; operation: string; status: string; userId: string };
 

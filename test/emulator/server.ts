@@ -42,6 +42,8 @@ export class EmulatorServer {
   public readonly deploys = new Map<string, DeployJob>();
   private server?: Server;
   private readonly pendingAuth = new Map<string, { externalCredential: string; principalName: string; returnUrl: string }>();
+  /** one-time frontdoor passwords issued by /services/oauth2/singleaccess: otp -> session token */
+  private readonly oneTimePasswords = new Map<string, string>();
 
   public constructor(public readonly opts: EmulatorOptions) {
     this.org = new Org(opts.username ?? 'admin@emulator.example.com');
@@ -82,7 +84,7 @@ export class EmulatorServer {
     const ctx: Ctx = { req, res, url, body, operation: 'unknown' };
     const route = this.route(ctx);
     ctx.operation = route.operation;
-    const entry = { method: req.method ?? 'GET', path: url.pathname, operation: route.operation, status: undefined as number | undefined };
+    const entry = { method: req.method ?? 'GET', path: url.pathname, operation: route.operation, status: undefined as number | undefined, query: url.searchParams.get('q') ?? undefined };
     this.org.requests.push(entry);
     const origWriteHead = res.writeHead.bind(res);
     res.writeHead = ((status: number, ...rest: unknown[]) => {
@@ -133,6 +135,7 @@ export class EmulatorServer {
     if (p === '/services/oauth2/userinfo') return { operation: 'userinfo', kind: 'rest', run: () => this.userinfo(ctx) };
     if (p === '/services/oauth2/token' && method === 'POST') return { operation: 'token', kind: 'rest', run: () => this.token(ctx) };
     if ((m = /^\/id\/([^/]+)\/([^/]+)\/?$/.exec(p))) return { operation: 'identity', kind: 'rest', run: () => this.userinfo(ctx) };
+    if (p === '/services/oauth2/singleaccess') return { operation: 'singleaccess', kind: 'rest', run: () => this.singleAccess(ctx) };
     if (p === '/secur/frontdoor.jsp') return { operation: 'frontdoor', kind: 'web', run: () => this.frontdoor(ctx) };
     if ((m = /^\/services\/auth\/xds\/([^/]+)\/?$/.exec(p))) return { operation: 'authStart', kind: 'web', run: () => this.authStart(ctx) };
     if ((m = /^\/services\/authcallback\/(?:[^/]+\/)?([^/]+)\/?$/.exec(p))) {
@@ -720,9 +723,25 @@ export class EmulatorServer {
     return sid && this.org.sessions.has(decodeURIComponent(sid)) ? decodeURIComponent(sid) : undefined;
   }
 
+  /** UI Bridge API: a single-use frontdoor URL for the bearer's session (what `sf org open` uses). */
+  private singleAccess(ctx: Ctx): void {
+    const token = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '')?.[1];
+    if (!this.session(token)) return json(ctx.res, 403, { error: 'invalid_token', error_description: 'Access token is invalid or expired' });
+    const otp = randomBytes(24).toString('base64url');
+    this.oneTimePasswords.set(otp, token!);
+    const startUrl = ctx.url.searchParams.get('redirect_uri');
+    const uri = new URL('/secur/frontdoor.jsp', this.instanceUrl);
+    uri.searchParams.set('otp', otp);
+    if (startUrl) uri.searchParams.set('startURL', startUrl);
+    json(ctx.res, 200, { frontdoor_uri: uri.href });
+  }
+
+  /** Logs a browser in from a session id (`sid`) or a one-time password (`otp`), then goes to retURL / startURL. */
   private frontdoor(ctx: Ctx): void {
-    const sid = ctx.url.searchParams.get('sid') ?? '';
-    const ret = ctx.url.searchParams.get('retURL') ?? '/';
+    const otp = ctx.url.searchParams.get('otp');
+    const sid = otp !== null ? this.oneTimePasswords.get(otp) ?? '' : ctx.url.searchParams.get('sid') ?? '';
+    if (otp !== null) this.oneTimePasswords.delete(otp);
+    const ret = ctx.url.searchParams.get('retURL') ?? ctx.url.searchParams.get('startURL') ?? '/';
     if (!this.session(sid)) return redirect(ctx.res, `/?ec=302&startURL=${encodeURIComponent(ret)}`);
     const target = ret.startsWith('/') ? ret : '/';
     redirect(ctx.res, target, [`sid=${encodeURIComponent(sid)}; Path=/; HttpOnly`]);

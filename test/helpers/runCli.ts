@@ -1,5 +1,5 @@
 /** Runs the plugin as a user does, ./bin/run.js in a child process, with a private HOME for sf's logs and config. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,16 +9,42 @@ export const PLUGIN_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.ur
 
 export type CliRun = { status: number | null; stdout: string; stderr: string; home: string };
 
-export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT): CliRun {
-  const home = mkdtempSync(join(tmpdir(), 'aap-home-'));
+function invocation(command: string, args: string[], env: NodeJS.ProcessEnv) {
+  const home = env.HOME ?? mkdtempSync(join(tmpdir(), 'aap-home-'));
   const { AZURE_CLIENT_SECRET: _ignored, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, [join(PLUGIN_ROOT, 'bin', 'run.js'), 'azure-authprovider', command, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...inherited, NODE_OPTIONS: '', HOME: home, SF_DISABLE_TELEMETRY: 'true', ...env },
-    timeout: 60000,
+  return {
+    home,
+    argv: [join(PLUGIN_ROOT, 'bin', 'run.js'), 'azure-authprovider', command, ...args],
+    // An env value of undefined removes that variable.
+    env: Object.fromEntries(
+      Object.entries({ ...inherited, NODE_OPTIONS: '', SF_DISABLE_TELEMETRY: 'true', ...env, HOME: home }).filter(([, value]) => value !== undefined)
+    ),
+  };
+}
+
+/** Runs with a fresh HOME unless env.HOME names one (to reuse an org login stored there). */
+export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT): CliRun {
+  const run = invocation(command, args, env);
+  const result = spawnSync(process.execPath, run.argv, { cwd, encoding: 'utf8', env: run.env, timeout: 60000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, home: run.home };
+}
+
+/** Like runCli, without blocking this process: for talking to an emulator that runs in it. */
+export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT): Promise<CliRun> {
+  const run = invocation(command, args, env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill(), 90000);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, home: run.home });
+    });
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, home };
 }
 
 /** Every file below a directory, for checking that a secret appears in none of them. */

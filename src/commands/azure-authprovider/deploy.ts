@@ -1,0 +1,179 @@
+import { Messages, SfError } from '@salesforce/core';
+import { Duration } from '@salesforce/kit';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
+import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
+import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
+import { checkClientSecret } from '../../spec/providerSpec.js';
+import { clientSecretFrom, SECRET_ENV, type ClientSecret } from '../../spec/clientSecret.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
+
+export type { DeployOutcome };
+
+export default class Deploy extends SfCommand<DeployOutcome> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    ...providerFlags,
+    'api-version': Flags.string({ summary: messages.getMessage('flags.api-version.summary') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
+    'test-level': Flags.option({ summary: messages.getMessage('flags.test-level.summary'), options: TEST_LEVELS })(),
+    'assign-to': Flags.string({ summary: messages.getMessage('flags.assign-to.summary'), multiple: true }),
+    open: Flags.boolean({ summary: messages.getMessage('flags.open.summary'), default: false }),
+    'headless-auth': Flags.boolean({
+      summary: messages.getMessage('flags.headless-auth.summary'),
+      description: messages.getMessage('flags.headless-auth.description'),
+      default: false,
+    }),
+    wait: Flags.duration({
+      char: 'w',
+      unit: 'minutes',
+      summary: messages.getMessage('flags.wait.summary'),
+      default: Duration.minutes(33),
+      min: 1,
+    }),
+  };
+
+  public async run(): Promise<DeployOutcome> {
+    const { flags } = await this.parse(Deploy);
+    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
+    const known = clientSecretFrom(flags['client-secret']);
+    // Without a secret and without a person to ask, fail before touching the org.
+    if (!known && !this.canPrompt()) throw new SfError(messages.getMessage('error.SecretRequired', [SECRET_ENV]), 'SecretRequired', [], 2);
+
+    const outcome = await deployBundle({
+      input: bundleInputFromFlags(flags),
+      secret: async () => known ?? this.promptForSecret(),
+      org: flags['target-org'],
+      dryRun: flags['dry-run'],
+      testLevel: flags['test-level'] as TestLevel | undefined,
+      assignTo: flags['assign-to'] ?? [],
+      waitMs: flags.wait.milliseconds,
+      open: flags.open,
+      headless: flags['headless-auth'],
+      events: {
+        onStage: (stage) => this.spinner.start(stage),
+        onSubmitted: (deployId) => {
+          this.spinner.status = messages.getMessage('progress.Submitted', [deployId]);
+        },
+        onProgress: (progress) => {
+          this.spinner.status = messages.getMessage('progress.Status', [
+            progress.status,
+            progress.componentsDone,
+            progress.componentsTotal,
+            progress.testsDone,
+            progress.testsTotal,
+          ]);
+        },
+        onRetry: (error, attempt, delayMs) => this.warn(messages.getMessage('warning.Retry', [error.message.split('\n')[0], delayMs, attempt])),
+      },
+    });
+    this.spinner.stop();
+    this.present(outcome);
+    if (outcome.status === 'Failed') process.exitCode = 1;
+    return outcome;
+  }
+
+  private canPrompt(): boolean {
+    return !this.jsonEnabled() && process.stdin.isTTY === true;
+  }
+
+  /** The hidden prompt, asked once the input is known to be valid. */
+  private async promptForSecret(): Promise<ClientSecret> {
+    this.spinner.stop();
+    const value = await this.secretPrompt({ message: messages.getMessage('prompt.Secret') });
+    return { value: checkClientSecret(value, 'the prompt'), source: 'prompt' };
+  }
+
+  private present(outcome: DeployOutcome): void {
+    const verb = outcome.status === 'Failed' ? 'Failed to deploy' : outcome.dryRun ? 'Validated' : 'Deployed';
+    const org = outcome.targetOrg;
+    this.log(messages.getMessage('output.Result', [verb, outcome.providers.map((p) => p.name).join(', '), org.username, org.orgType, outcome.apiVersion, outcome.deployId]));
+    if (outcome.components.length > 0) {
+      this.table({
+        title: messages.getMessage('output.Components'),
+        data: outcome.components,
+        columns: [
+          { key: 'state', name: 'State' },
+          { key: 'type', name: 'Type' },
+          { key: 'name', name: 'Name' },
+        ],
+      });
+    }
+    if (outcome.componentFailures.length > 0) {
+      this.table({
+        title: messages.getMessage('output.Failures'),
+        data: outcome.componentFailures.map((failure) => ({
+          ...failure,
+          where: failure.line === undefined ? '' : `${failure.line}:${failure.column ?? ''}`,
+          hint: failure.hint ?? '',
+        })),
+        columns: [
+          { key: 'type', name: 'Type' },
+          { key: 'name', name: 'Name' },
+          { key: 'problem', name: 'Problem' },
+          { key: 'where', name: 'Line' },
+          { key: 'hint', name: 'What to do' },
+        ],
+      });
+    }
+    const { tests } = outcome;
+    if (tests.run > 0 || tests.failures.length > 0) {
+      this.log(messages.getMessage('output.Tests', [tests.level, tests.run, tests.failures.length]));
+    } else {
+      this.log(messages.getMessage('output.NoTests', [tests.level]));
+    }
+    if (tests.failures.length > 0) {
+      this.table({
+        title: messages.getMessage('output.TestFailures'),
+        data: tests.failures.map((failure) => ({ test: `${failure.name}.${failure.method}`, message: failure.message, stack: failure.stackTrace ?? '' })),
+        columns: [
+          { key: 'test', name: 'Test' },
+          { key: 'message', name: 'Message' },
+          { key: 'stack', name: 'Where' },
+        ],
+      });
+      this.log(messages.getMessage('hint.TestFailures'));
+    }
+    for (const warning of tests.coverageWarnings) this.warn(`${warning} ${messages.getMessage('hint.Coverage')}`);
+
+    if (outcome.status === 'Failed') {
+      this.logToStderr(
+        tests.failures.length > 0
+          ? messages.getMessage('error.TestsFailed', [tests.failures.length])
+          : outcome.errorMessage
+            ? messages.getMessage('error.DeployFailedMessage', [outcome.errorMessage])
+            : messages.getMessage('error.DeployFailed')
+      );
+    } else {
+      for (const provider of outcome.providers) {
+        this.log(
+          messages.getMessage('output.Provider', [
+            provider.name,
+            provider.model,
+            provider.callbackUrl,
+            provider.tokenUrl,
+            provider.namedCredential,
+            provider.endpoint,
+            provider.executionUser,
+          ])
+        );
+        if (provider.permissionSet && provider.assignments.length > 0) {
+          const who = provider.assignments.map((assignment) => `${assignment.username} (${assignment.state})`).join(', ');
+          this.log(`  ${messages.getMessage('output.Assignments', [provider.permissionSet, who])}`);
+        }
+        if (!outcome.dryRun) {
+          const { authentication } = provider;
+          const detail = [authentication.status, authentication.action === 'none' ? undefined : authentication.action, authentication.detail];
+          this.log(`  ${messages.getMessage('output.Authentication', [detail.filter(Boolean).join(', ')])}`);
+        }
+      }
+    }
+    this.log(messages.getMessage('output.NextSteps', [outcome.nextSteps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')]));
+  }
+}

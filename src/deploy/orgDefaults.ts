@@ -1,0 +1,43 @@
+/*
+ * Deploy fills what the user left out from the target org: its newest API version, the credential model that
+ * version supports, and the deploying user as execution user. What the org cannot take is refused here, before
+ * anything is rendered or sent, naming the flag to change.
+ */
+import { Messages, SfError } from '@salesforce/core';
+import type { BundleInput } from '../spec/providerSpec.js';
+import { MAX_API_VERSION, MIN_API_VERSION, MIN_API_VERSION_EXTERNAL } from '../spec/platform.js';
+import type { OrgProfile } from '../org/orgProfile.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
+
+const major = (version: string): number => Number.parseInt(version, 10);
+
+export function withOrgDefaults(input: BundleInput, org: OrgProfile): BundleInput {
+  const orgMax = major(org.maxApiVersion);
+  if (orgMax < MIN_API_VERSION) {
+    throw new SfError(messages.getMessage('error.OrgTooOld', [org.maxApiVersion, `${MIN_API_VERSION}.0`]), 'OrgTooOld', [], 3);
+  }
+  const requested = input.apiVersion?.trim();
+  if (requested && Number.isFinite(major(requested)) && major(requested) > orgMax) {
+    throw new SfError(messages.getMessage('error.ApiVersionAboveOrg', [requested, org.maxApiVersion]), 'InvalidInput', [], 2);
+  }
+  const apiVersion = requested || `${Math.min(orgMax, MAX_API_VERSION)}.0`;
+  const externalPossible = major(apiVersion) >= MIN_API_VERSION_EXTERNAL;
+  if (!requested && !externalPossible && input.providers.some((provider) => provider.model === 'external')) {
+    throw new SfError(
+      messages.getMessage('error.ExternalNeedsNewerOrg', [org.maxApiVersion, `${MIN_API_VERSION_EXTERNAL}.0`]),
+      'InvalidInput',
+      [],
+      2
+    );
+  }
+  return {
+    apiVersion,
+    providers: input.providers.map((provider) => ({
+      ...provider,
+      model: provider.model ?? (externalPossible ? 'external' : 'legacy'),
+      executionUser: provider.executionUser ?? org.username,
+    })),
+  };
+}

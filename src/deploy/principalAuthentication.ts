@@ -1,0 +1,78 @@
+/*
+ * The Named Principal of an External Credential must complete the Auth. Provider's OAuth flow once before callouts
+ * work. The plugin's initiate redirects straight back to Salesforce, so nobody types anything at Entra: a browser
+ * that is already logged in (a frontdoor session) finishes the flow alone, and so can a plain HTTP client that
+ * follows the same redirects. Whether it worked is read back from the org, never assumed.
+ */
+import type { Connection } from '@salesforce/core';
+
+export type PrincipalStatus = 'Configured' | 'NotConfigured' | 'Unknown';
+
+type ExternalCredentialInfo = { principals?: Array<{ principalName: string; authenticationStatus?: string }> };
+
+/** Where Salesforce sends the browser when the flow ends. */
+export const RETURN_PATH = '/lightning/setup/NamedCredential/home';
+const MAX_REDIRECTS = 15;
+
+function connectUrl(conn: Connection, path: string): string {
+  return `/services/data/v${conn.getApiVersion()}/named-credentials/${path}`;
+}
+
+export async function principalStatus(conn: Connection, externalCredential: string, principal: string): Promise<PrincipalStatus> {
+  const info = await conn.request<ExternalCredentialInfo>(connectUrl(conn, `external-credentials/${encodeURIComponent(externalCredential)}`));
+  const found = info.principals?.find((entry) => entry.principalName.toLowerCase() === principal.toLowerCase());
+  if (found?.authenticationStatus === 'Configured') return 'Configured';
+  return found ? 'NotConfigured' : 'Unknown';
+}
+
+/** The URL that starts the principal's OAuth flow (Connect REST), as Setup's "Authenticate" button uses. */
+export async function authenticationUrl(conn: Connection, externalCredential: string, principal: string): Promise<string> {
+  const { authenticationUrl: url } = await conn.request<{ authenticationUrl: string }>({
+    method: 'POST',
+    url: connectUrl(conn, 'credential/auth-url/o-auth'),
+    body: JSON.stringify({ externalCredential, principalName: principal, principalType: 'NamedPrincipal', returnUrl: RETURN_PATH }),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  return url;
+}
+
+/** A path on the org, as frontdoor's start URL must be: an absolute URL of the org becomes its path and query. */
+export function orgPath(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+export type HeadlessOutcome = { reachedReturnPage: boolean; error?: string };
+
+/**
+ * Follows the flow's redirects as a browser would, keeping cookies per host. Stops at the return page, at
+ * Salesforce's OAuth error page (whose description it reports), at a page that is not a redirect, or after
+ * MAX_REDIRECTS hops.
+ */
+export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
+  const cookies = new Map<string, Map<string, string>>();
+  let url = new URL(startUrl);
+  for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
+    const jar = cookies.get(url.host) ?? new Map<string, string>();
+    const cookieHeader = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    // eslint-disable-next-line no-await-in-loop
+    const response = await fetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {} });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    cookies.set(url.host, jar);
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || !location) {
+      return { reachedReturnPage: false, error: `HTTP ${response.status} at ${url.pathname}` };
+    }
+    url = new URL(location, url);
+    if (/\/identity\/auth\/error|\/_nc_external\/.*error/i.test(url.pathname)) {
+      return { reachedReturnPage: false, error: url.searchParams.get('ErrorDescription') ?? url.searchParams.get('ErrorCode') ?? url.pathname };
+    }
+    if (url.pathname === RETURN_PATH) return { reachedReturnPage: true };
+    if (url.searchParams.has('ec') && url.pathname === '/') return { reachedReturnPage: false, error: 'the frontdoor session was refused' };
+  }
+  return { reachedReturnPage: false, error: `more than ${MAX_REDIRECTS} redirects` };
+}

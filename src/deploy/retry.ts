@@ -1,0 +1,45 @@
+/*
+ * Retries for calls that are safe to repeat: a 5xx answer or a dropped connection says nothing about the request,
+ * and every call retried here either reads state or submits an idempotent deploy.
+ */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const TRANSIENT_NAMES = /^(ERROR_HTTP_5\d\d|sf:UNKNOWN_EXCEPTION|sf:SERVER_UNAVAILABLE|SERVER_UNAVAILABLE|FetchError)$/;
+
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, errorCode } = error as Error & { code?: string; errorCode?: string };
+  return (
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    TRANSIENT_NAMES.test(error.name) ||
+    (errorCode !== undefined && TRANSIENT_NAMES.test(errorCode)) ||
+    /socket hang up|network socket disconnected/i.test(error.message)
+  );
+}
+
+export type RetryPolicy = {
+  /** Attempts after the first one. */
+  retries: number;
+  /** Delay before the first retry; each further retry doubles it. */
+  baseDelayMs: number;
+  onRetry?: (error: Error, attempt: number, delayMs: number) => void;
+};
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 500 };
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      return await call();
+    } catch (error) {
+      if (attempt > policy.retries || !isTransient(error)) throw error;
+      // Jitter keeps parallel deploys from retrying in lockstep.
+      const delayMs = Math.round(policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      policy.onRetry?.(error as Error, attempt, delayMs);
+      // eslint-disable-next-line no-await-in-loop
+      await sleep(delayMs);
+    }
+  }
+}

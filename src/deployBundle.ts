@@ -1,0 +1,230 @@
+/*
+ * The deploy pipeline: flags' input + the target org's facts -> validated spec -> bundle rendered in memory with the
+ * secret -> one atomic Metadata API deploy -> permission set assignments -> principal authentication -> a result
+ * the command presents and --json returns. Every step after the deploy is idempotent, so a re-run completes them.
+ */
+import { Messages, SfError, type Org } from '@salesforce/core';
+import { parseBundleSpec, type BundleInput, type ProviderSpec } from './spec/providerSpec.js';
+import type { ClientSecret } from './spec/clientSecret.js';
+import { SHARED } from './spec/platform.js';
+import { renderBundle } from './render/renderBundle.js';
+import { describeOrg, findUsers, type OrgProfile, type OrgUser } from './org/orgProfile.js';
+import { withOrgDefaults } from './deploy/orgDefaults.js';
+import { metadataZip, toMetadataPackage } from './deploy/metadataPackage.js';
+import { deployPackage, type DeployProgress, type TestLevel } from './deploy/deployPackage.js';
+import { deployReport, type ComponentFailure, type DeployedComponent, type TestSummary } from './deploy/deployReport.js';
+import { assignPermissionSet, type Assignment } from './deploy/permissionSetAssignments.js';
+import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH } from './deploy/principalAuthentication.js';
+import { openBrowser } from './deploy/openBrowser.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './deploy/retry.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
+
+export type DeployEvents = {
+  onStage?: (stage: string) => void;
+  onSubmitted?: (deployId: string) => void;
+  onProgress?: (progress: DeployProgress) => void;
+  onRetry?: RetryPolicy['onRetry'];
+  onWarning?: (warning: string) => void;
+};
+
+export type DeployOptions = {
+  input: BundleInput;
+  /** Called once the input is valid, so a prompt never asks for a secret that cannot be used. */
+  secret: () => Promise<ClientSecret>;
+  org: Org;
+  dryRun: boolean;
+  testLevel?: TestLevel;
+  /** Users who get the permission set besides the deploying user. */
+  assignTo: string[];
+  waitMs: number;
+  open: boolean;
+  headless: boolean;
+  events?: DeployEvents;
+};
+
+export type Authentication = {
+  /** Configured: callouts work. NotConfigured: the flow is still to be completed. Manual: the org offers no API to check. */
+  status: 'Configured' | 'NotConfigured' | 'Manual';
+  /** How this run dealt with it. */
+  action: 'none' | 'already configured' | 'headless' | 'browser opened' | 'url printed' | 'setup page';
+  url?: string;
+  detail?: string;
+};
+
+export type ProviderOutcome = {
+  name: string;
+  model: ProviderSpec['model'];
+  authProvider: string;
+  callbackUrl: string;
+  tokenUrl: string;
+  namedCredential: string;
+  endpoint: string;
+  externalCredential?: string;
+  principal?: string;
+  permissionSet?: string;
+  executionUser: string;
+  assignments: Assignment[];
+  authentication: Authentication;
+};
+
+export type DeployOutcome = {
+  status: 'Succeeded' | 'Validated' | 'Failed';
+  dryRun: boolean;
+  deployId: string;
+  targetOrg: { username: string; orgId: string; instanceUrl: string; orgType: OrgProfile['orgType'] };
+  apiVersion: string;
+  components: DeployedComponent[];
+  componentFailures: ComponentFailure[];
+  tests: TestSummary;
+  errorMessage?: string;
+  providers: ProviderOutcome[];
+  secretSource: ClientSecret['source'];
+  nextSteps: string[];
+};
+
+const sameUser = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Every username the deploy depends on must be an active user of the org, checked before anything is sent. */
+async function checkUsers(org: Org, spec: ProviderSpec[], assignTo: string[], deployer: string): Promise<OrgUser[]> {
+  const wanted = new Map<string, string>();
+  for (const provider of spec) if (provider.executionUser) wanted.set(provider.executionUser.toLowerCase(), '--execution-user');
+  for (const username of assignTo) wanted.set(username.toLowerCase(), '--assign-to');
+  wanted.set(deployer.toLowerCase(), '--target-org');
+  const found = await findUsers(org.getConnection(), [...wanted.keys()]);
+  const problems: string[] = [];
+  for (const [username, flag] of wanted) {
+    const user = found.find((candidate) => sameUser(candidate.username, username));
+    if (!user) problems.push(messages.getMessage('error.UnknownUser', [flag, username]));
+    else if (!user.isActive) problems.push(messages.getMessage('error.InactiveUser', [flag, user.username]));
+  }
+  if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
+  // The deploying user first, then the others in the order given, each once.
+  const assignees = [deployer, ...assignTo].map((name) => found.find((user) => sameUser(user.username, name))!);
+  return assignees.filter((user, index) => assignees.findIndex((other) => other.id === user.id) === index);
+}
+
+async function authenticate(options: DeployOptions, provider: ProviderSpec): Promise<Authentication> {
+  const conn = options.org.getConnection();
+  if (provider.model === 'legacy') {
+    // Legacy Named Credentials authenticate only from their Setup page; there is no API to start or check it.
+    if (options.open) await openBrowser(await options.org.getFrontDoorUrl(RETURN_PATH));
+    return { status: 'Manual', action: options.open ? 'browser opened' : 'setup page', url: `${conn.instanceUrl}${RETURN_PATH}` };
+  }
+  const [externalCredential, principal] = [provider.externalCredential!, provider.principal!];
+  if ((await principalStatus(conn, externalCredential, principal)) === 'Configured') {
+    return { status: 'Configured', action: 'already configured' };
+  }
+  const url = await authenticationUrl(conn, externalCredential, principal);
+  let detail: string | undefined;
+  if (options.headless) {
+    options.events?.onStage?.(messages.getMessage('stage.Headless', [principal]));
+    const outcome = await followFlow(await options.org.getFrontDoorUrl(orgPath(url)));
+    // Only the org's own status says whether the flow worked.
+    if ((await principalStatus(conn, externalCredential, principal)) === 'Configured') {
+      return { status: 'Configured', action: 'headless' };
+    }
+    detail = messages.getMessage('auth.HeadlessFailed', [outcome.error ?? messages.getMessage('auth.NoReason')]);
+  }
+  if (options.open) {
+    // A fresh auth URL: the one just tried may carry a spent state.
+    const fresh = options.headless ? await authenticationUrl(conn, externalCredential, principal) : url;
+    await openBrowser(await options.org.getFrontDoorUrl(orgPath(fresh)));
+    return { status: 'NotConfigured', action: 'browser opened', url: fresh, detail };
+  }
+  return { status: 'NotConfigured', action: 'url printed', url, detail };
+}
+
+function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
+  if (outcome.status === 'Failed') return [messages.getMessage('next.FixAndRetry')];
+  if (outcome.dryRun) return [messages.getMessage('next.DeployForReal')];
+  const steps: string[] = [];
+  for (const provider of outcome.providers) {
+    const { authentication } = provider;
+    if (authentication.status === 'NotConfigured') {
+      steps.push(messages.getMessage('next.Authenticate', [provider.principal ?? '', provider.externalCredential ?? '', authentication.url ?? '']));
+    } else if (authentication.status === 'Manual') {
+      steps.push(messages.getMessage('next.AuthenticateLegacy', [provider.namedCredential, authentication.url ?? '']));
+    }
+    steps.push(messages.getMessage('next.Callout', [provider.namedCredential]));
+  }
+  return steps;
+}
+
+export async function deployBundle(options: DeployOptions): Promise<DeployOutcome> {
+  const { org, events } = options;
+  events?.onStage?.(messages.getMessage('stage.Org'));
+  const profile = await describeOrg(org.getConnection());
+  const spec = parseBundleSpec(withOrgDefaults(options.input, profile));
+  const assignees = await checkUsers(org, spec.providers, options.assignTo, profile.username);
+  // Every later call speaks the bundle's API version, the deploy included.
+  const conn = org.getConnection(spec.apiVersion);
+
+  const secret = await options.secret();
+  const secrets = Object.fromEntries(spec.providers.map((provider) => [provider.name, secret.value]));
+  const zip = await metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
+  const testLevel = options.testLevel ?? (profile.orgType === 'production' ? 'RunSpecifiedTests' : 'NoTestRun');
+  events?.onStage?.(messages.getMessage(options.dryRun ? 'stage.Validate' : 'stage.Deploy', [spec.apiVersion, testLevel]));
+  const result = await deployPackage(conn, zip, {
+    checkOnly: options.dryRun,
+    testLevel,
+    runTests: [SHARED.testClass],
+    waitMs: options.waitMs,
+    onSubmitted: events?.onSubmitted,
+    onProgress: events?.onProgress,
+    retry: { ...DEFAULT_RETRY, onRetry: events?.onRetry },
+  });
+  const report = deployReport(result, testLevel);
+  const succeeded = report.success && !options.dryRun;
+
+  const providers: ProviderOutcome[] = [];
+  for (const provider of spec.providers) {
+    let assignments: Assignment[] = [];
+    let authentication: Authentication = { status: 'NotConfigured', action: 'none' };
+    if (succeeded) {
+      try {
+        if (provider.permissionSet) {
+          events?.onStage?.(messages.getMessage('stage.Assign', [provider.permissionSet]));
+          // eslint-disable-next-line no-await-in-loop
+          assignments = await assignPermissionSet(conn, provider.permissionSet, assignees);
+        }
+        events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
+        // eslint-disable-next-line no-await-in-loop
+        authentication = await authenticate(options, provider);
+      } catch (error) {
+        throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, (error as Error).message]), 'AfterDeployFailed', [], 4);
+      }
+    }
+    providers.push({
+      name: provider.name,
+      model: provider.model,
+      authProvider: provider.name,
+      callbackUrl: `${conn.instanceUrl}/services/authcallback/${provider.name}`,
+      tokenUrl: provider.tokenUrl,
+      namedCredential: provider.namedCredential,
+      endpoint: provider.endpoint,
+      externalCredential: provider.externalCredential,
+      principal: provider.principal,
+      permissionSet: provider.permissionSet,
+      executionUser: provider.executionUser!,
+      assignments,
+      authentication,
+    });
+  }
+
+  const outcome = {
+    status: !report.success ? 'Failed' : options.dryRun ? 'Validated' : 'Succeeded',
+    dryRun: options.dryRun,
+    deployId: report.deployId,
+    targetOrg: { username: profile.username, orgId: profile.orgId, instanceUrl: profile.instanceUrl, orgType: profile.orgType },
+    apiVersion: spec.apiVersion,
+    components: report.components,
+    componentFailures: report.componentFailures,
+    tests: report.tests,
+    errorMessage: report.errorMessage,
+    providers,
+    secretSource: secret.source,
+  } satisfies Omit<DeployOutcome, 'nextSteps'>;
+  return { ...outcome, nextSteps: nextSteps(outcome) };
+}

@@ -1,0 +1,316 @@
+/*
+ * deploy, end to end against the org emulator: ./bin/run.js runs as a user runs it, with an org login stored under
+ * a private HOME, and talks to the emulator over HTTP through @salesforce/core and jsforce as it would to an org.
+ */
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeployOutcome } from '../../src/deployBundle.js';
+import { asArray, connect, start } from '../emulator/helpers.js';
+import type { Emulator, EmulatorOptions } from '../emulator/index.js';
+import { loginAs } from '../helpers/orgLogin.js';
+import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
+import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+
+let emu: Emulator;
+let alias: string;
+let aliases = 0;
+async function orgFor(options: EmulatorOptions = {}): Promise<void> {
+  alias = `emu${++aliases}`;
+  // A username names one org, as in Salesforce: sf caches per-org facts (such as its API version) by username.
+  ({ emu } = await start({ username: `admin@${alias}.example.com`, ...options }));
+  await loginAs(emu, alias);
+  emu.org.requests.length = 0;
+}
+afterEach(async () => emu?.stop());
+
+type Deployed = CliRun & { json: { status: number; result: DeployOutcome; name?: string; message?: string; warnings?: string[] } };
+
+/** One deploy run with --json; env adds to (or, with undefined, removes from) the secret and HOME it gets. */
+async function deploy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Deployed> {
+  const run = await runCliAsync('deploy', ['--target-org', alias, ...args, '--json'], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET, ...env });
+  let json: Deployed['json'];
+  try {
+    json = JSON.parse(run.stdout) as Deployed['json'];
+  } catch {
+    throw new Error(`deploy did not print JSON (exit ${String(run.status)}):\n${run.stdout}\n${run.stderr}`);
+  }
+  return { ...run, json };
+}
+const deployGraph = async (...extra: string[]): Promise<DeployOutcome> => {
+  const run = await deploy([...validFlags, ...extra]);
+  if (run.status !== 0) throw new Error(`deploy exited ${String(run.status)}: ${run.stdout}${run.stderr}`);
+  return run.json.result;
+};
+
+/** The stored secret of a provider's custom metadata record, as the Metadata API reads it back. */
+async function storedSecret(name = 'AzureGraph'): Promise<unknown> {
+  const record = (await connect(emu).metadata.read('CustomMetadata', `Azure_Client_Credential.${name}`)) as unknown as {
+    values?: Array<{ field: string; value: unknown }>;
+  };
+  const value = asArray(record.values).find((entry) => entry.field === 'Client_Secret__c')?.value;
+  return typeof value === 'object' && value !== null ? (value as { _: string })._ : value;
+}
+
+const stored = (type: string): string[] => emu.org.list(type).map((component) => component.fullName);
+const ALL_TYPES = ['ApexClass', 'CustomObject', 'CustomMetadata', 'AuthProvider', 'NamedCredential', 'ExternalCredential', 'PermissionSet', 'RemoteSiteSetting'];
+
+describe('deploy to a production org (External Credential model)', () => {
+  beforeEach(() => orgFor({ orgType: 'production' }));
+
+  it('deploys everything atomically with the generated tests, assigns the permission set, and reports the principal', async () => {
+    const result = await deployGraph();
+    expect(result.status).toBe('Succeeded');
+    expect(result.apiVersion).toBe('64.0');
+    expect(result.targetOrg).toMatchObject({ username: emu.username, orgType: 'production', instanceUrl: emu.instanceUrl });
+    expect(result.components.map((c) => `${c.type}:${c.name}:${c.state}`).sort()).toEqual([
+      'ApexClass:AzureClientCredentialsProvider:created',
+      'ApexClass:AzureClientCredentialsProviderTest:created',
+      'AuthProvider:AzureGraph:created',
+      'CustomMetadata:Azure_Client_Credential.AzureGraph:created',
+      'CustomObject:Azure_Client_Credential__mdt:created',
+      'ExternalCredential:AzureGraph:created',
+      'NamedCredential:AzureGraph:created',
+      'PermissionSet:AzureGraph_Callout:created',
+      'RemoteSiteSetting:TokenHost_login_microsoftonline_com:created',
+    ]);
+    expect(result.tests).toMatchObject({ level: 'RunSpecifiedTests', failures: [] });
+    expect(result.tests.run).toBeGreaterThan(10);
+
+    const [provider] = result.providers;
+    expect(provider).toMatchObject({
+      name: 'AzureGraph',
+      model: 'external',
+      callbackUrl: `${emu.instanceUrl}/services/authcallback/AzureGraph`,
+      namedCredential: 'AzureGraph',
+      externalCredential: 'AzureGraph',
+      principal: 'NamedPrincipal',
+      permissionSet: 'AzureGraph_Callout',
+      executionUser: emu.username,
+      assignments: [{ username: emu.username, permissionSet: 'AzureGraph_Callout', state: 'assigned' }],
+      authentication: { status: 'NotConfigured', action: 'url printed' },
+    });
+    expect(provider.authentication.url).toMatch(new RegExp(`^${emu.instanceUrl}/services/auth/xds/AzureGraph\\?`));
+    expect(result.nextSteps[0]).toContain(provider.authentication.url);
+
+    // The org holds every piece and the secret byte for byte; the deploy was one atomic request at the org's version.
+    const conn = connect(emu);
+    expect(await conn.metadata.read('AuthProvider', 'AzureGraph')).toMatchObject({
+      providerType: 'Custom',
+      plugin: 'AzureClientCredentialsProvider',
+      executionUser: emu.username,
+      customMetadataTypeRecord: 'Azure_Client_Credential__mdt.AzureGraph',
+    });
+    expect(await conn.metadata.read('NamedCredential', 'AzureGraph')).toMatchObject({
+      namedCredentialType: 'SecuredEndpoint',
+      namedCredentialParameters: expect.arrayContaining([expect.objectContaining({ parameterType: 'Url', parameterValue: 'https://graph.microsoft.com' })]),
+    });
+    expect(await conn.metadata.read('ExternalCredential', 'AzureGraph')).toMatchObject({ authenticationProtocol: 'Oauth' });
+    expect(await storedSecret()).toBe(HOSTILE_SECRET);
+    expect(emu.org.requests.filter((request) => request.operation === 'deploy').map((request) => request.path)).toEqual(['/services/Soap/m/64.0']);
+    expect(emu.org.permissionSetAssignments).toHaveLength(1);
+  });
+
+  it('shows people the components, the tests, the callback URL and what is left to do, and never the secret', async () => {
+    const run = await runCliAsync('deploy', ['--target-org', alias, ...validFlags], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`Deployed AzureGraph to ${emu.username} (production org, API 64.0)`);
+    expect(run.stdout).toMatch(/created\s+│?\s*AuthProvider\s+│?\s*AzureGraph/);
+    expect(run.stdout).toMatch(/Apex tests \(RunSpecifiedTests\): \d+ run, 0 failed/);
+    expect(run.stdout).toContain(`Callback URL:      ${emu.instanceUrl}/services/authcallback/AzureGraph`);
+    expect(run.stdout).toContain(`Permission set AzureGraph_Callout: ${emu.username} (assigned)`);
+    expect(run.stdout).toMatch(/Next steps:\n  1\. Authenticate principal NamedPrincipal of External Credential AzureGraph once: open http/);
+    expect(run.stderr).toMatch(/Deploying \(API 64\.0, tests: RunSpecifiedTests\)/);
+    expect(run.stderr).toMatch(/Succeeded: 9\/9 components/);
+    for (const text of [run.stdout, run.stderr]) expect(text).not.toContain('sEcReT');
+  });
+
+  it('is idempotent: a second identical run changes nothing and duplicates nothing; a new secret changes only the record', async () => {
+    await deployGraph();
+    const second = await deployGraph();
+    expect(second.status).toBe('Succeeded');
+    expect(second.components.every((component) => component.state === 'unchanged')).toBe(true);
+    expect(second.providers[0].assignments).toEqual([{ username: emu.username, permissionSet: 'AzureGraph_Callout', state: 'already assigned' }]);
+    for (const type of ALL_TYPES) expect(new Set(stored(type)).size).toBe(stored(type).length);
+    expect(stored('AuthProvider')).toEqual(['AzureGraph']);
+    expect(emu.org.permissionSetAssignments).toHaveLength(1);
+
+    const rotated = await deploy(validFlags, { AZURE_CLIENT_SECRET: 'rotated-Secret~2' });
+    expect(rotated.json.result.components.filter((component) => component.state !== 'unchanged')).toEqual([
+      { type: 'CustomMetadata', name: 'Azure_Client_Credential.AzureGraph', state: 'changed' },
+    ]);
+    expect(await storedSecret()).toBe('rotated-Secret~2');
+  });
+
+  it('adds a second provider next to the first, reusing the shared class, type and remote site', async () => {
+    await deployGraph();
+    const second = await deploy(['--name', 'SharePoint', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--scope', 'https://contoso.sharepoint.com/.default']);
+    const states = Object.fromEntries(second.json.result.components.map((component) => [`${component.type}:${component.name}`, component.state]));
+    expect(states).toMatchObject({
+      'ApexClass:AzureClientCredentialsProvider': 'unchanged',
+      'CustomObject:Azure_Client_Credential__mdt': 'unchanged',
+      'RemoteSiteSetting:TokenHost_login_microsoftonline_com': 'unchanged',
+      'AuthProvider:SharePoint': 'created',
+      'NamedCredential:SharePoint': 'created',
+    });
+    expect(stored('AuthProvider').sort()).toEqual(['AzureGraph', 'SharePoint']);
+    expect(stored('ApexClass').sort()).toEqual(['AzureClientCredentialsProvider', 'AzureClientCredentialsProviderTest']);
+    expect(await storedSecret('AzureGraph')).toBe(HOSTILE_SECRET);
+  });
+
+  it('--dry-run validates with the tests and stores nothing', async () => {
+    const result = await deployGraph('--dry-run');
+    expect(result.status).toBe('Validated');
+    expect(result.tests.run).toBeGreaterThan(10);
+    expect(result.nextSteps).toEqual([expect.stringContaining('without --dry-run')]);
+    for (const type of ALL_TYPES) expect(stored(type)).toEqual([]);
+    expect(emu.org.permissionSetAssignments).toEqual([]);
+    expect(emu.org.callCount('getOAuthUrl')).toBe(0);
+  });
+
+  it('assigns the permission set to --assign-to users as well, once each', async () => {
+    emu.org.addUser({ username: 'integration@contoso.com' });
+    const result = await deployGraph('--assign-to', 'integration@contoso.com', '--assign-to', emu.username.toUpperCase());
+    expect(result.providers[0].assignments).toEqual([
+      { username: emu.username, permissionSet: 'AzureGraph_Callout', state: 'assigned' },
+      { username: 'integration@contoso.com', permissionSet: 'AzureGraph_Callout', state: 'assigned' },
+    ]);
+    expect(emu.org.permissionSetAssignments).toHaveLength(2);
+  });
+
+  it("completes the principal's OAuth flow without a browser with --headless-auth, and finds it done next time", async () => {
+    const run = await deploy([...validFlags, '--headless-auth']);
+    expect(run.json.result.providers[0].authentication).toEqual({ status: 'Configured', action: 'headless' });
+    expect(emu.org.configuredPrincipals.has('azuregraph|namedprincipal')).toBe(true);
+    expect(run.json.result.nextSteps).toEqual([expect.stringContaining('callout:AzureGraph/')]);
+    // The one-time frontdoor URL is a credential: it never reaches the output.
+    expect(run.stdout + run.stderr).not.toMatch(/frontdoor|otp=/);
+
+    const again = await deployGraph();
+    expect(again.providers[0].authentication).toEqual({ status: 'Configured', action: 'already configured' });
+  });
+
+  it('--open hands a logged-in authentication URL to the browser, which completes the flow', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aap-browser-'));
+    const browser = join(dir, 'browser.sh');
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > "${dir}/opened"\n`);
+    chmodSync(browser, 0o755);
+    const run = await deploy([...validFlags, '--open'], { BROWSER: browser });
+    expect(run.json.result.providers[0].authentication).toMatchObject({ status: 'NotConfigured', action: 'browser opened' });
+    const opened = readFileSync(join(dir, 'opened'), 'utf8');
+    expect(opened).toMatch(new RegExp(`^${emu.instanceUrl}/secur/frontdoor\\.jsp\\?otp=`));
+    expect(run.stdout + run.stderr).not.toContain(opened);
+    // Be the browser: follow the redirects with the session cookie frontdoor sets.
+    let response = await fetch(opened, { redirect: 'manual' });
+    const cookie = response.headers.get('set-cookie')!.split(';')[0];
+    for (let hop = 0; hop < 5 && response.status === 302; hop++) {
+      // eslint-disable-next-line no-await-in-loop
+      response = await fetch(new URL(response.headers.get('location')!, emu.instanceUrl), { redirect: 'manual', headers: { cookie } });
+    }
+    expect(emu.org.configuredPrincipals.has('azuregraph|namedprincipal')).toBe(true);
+  });
+
+  it('refuses an unknown execution user or an inactive assignee before deploying anything', async () => {
+    const ghost = await deploy([...validFlags, '--execution-user', 'ghost@contoso.com']);
+    expect(ghost.status).toBe(2);
+    expect(ghost.json.message).toBe('--execution-user: no user with username "ghost@contoso.com" exists in the target org.');
+    emu.org.addUser({ username: 'gone@contoso.com', isActive: false });
+    const gone = await deploy([...validFlags, '--assign-to', 'gone@contoso.com']);
+    expect(gone.status).toBe(2);
+    expect(gone.json.message).toContain('--assign-to: the user "gone@contoso.com" is inactive');
+    expect(gone.stderr).not.toMatch(/\n\s+at /);
+    expect(emu.org.callCount('deploy')).toBe(0);
+  });
+
+  it('refuses an API version newer than the org has', async () => {
+    const run = await deploy([...validFlags, '--api-version', '65.0']);
+    expect(run.status).toBe(2);
+    expect(run.json.message).toContain('--api-version 65.0 is newer than the org supports (up to 64.0)');
+    expect(emu.org.callCount('deploy')).toBe(0);
+  });
+
+  it('reports failing Apex tests as a table, exits 1, and leaves the org unchanged', async () => {
+    emu.org.setTestOutcome('AzureClientCredentialsProviderTest', { pass: false, message: 'System.AssertException: Assertion Failed', stackTrace: 'Class.AzureClientCredentialsProviderTest.x: line 12, column 1' });
+    const run = await deploy(validFlags);
+    expect(run.status).toBe(1);
+    const result = run.json.result;
+    expect(result.status).toBe('Failed');
+    expect(result.tests.failures.length).toBeGreaterThan(0);
+    expect(result.tests.failures[0]).toMatchObject({ name: 'AzureClientCredentialsProviderTest', message: 'System.AssertException: Assertion Failed' });
+    expect(result.nextSteps).toEqual([expect.stringContaining('nothing was half-installed')]);
+    for (const type of ALL_TYPES) expect(stored(type)).toEqual([]);
+    expect(emu.org.permissionSetAssignments).toEqual([]);
+
+    const human = await runCliAsync('deploy', ['--target-org', alias, ...validFlags], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: 'x' });
+    expect(human.status).toBe(1);
+    expect(human.stdout).toMatch(/Apex test failures[\s\S]*System\.AssertException: Assertion Failed/);
+    expect(human.stderr).toMatch(/of the generated Apex tests failed; nothing in the org was changed/);
+  });
+
+  it('survives 5xx answers and dropped connections while submitting and polling, leaving one deployed bundle', async () => {
+    emu.org.injectFault('deploy', 503, 1);
+    emu.org.injectFault('checkDeployStatus', 'reset', 1);
+    emu.org.injectFault('checkDeployStatus', 500, 1);
+    const run = await deploy(validFlags);
+    expect(run.status).toBe(0);
+    expect(run.json.result.status).toBe('Succeeded');
+    expect(run.json.warnings?.filter((warning) => /retrying in \d+ ms/.test(warning))).toHaveLength(3);
+    expect(stored('AuthProvider')).toEqual(['AzureGraph']);
+  });
+
+  it('renews an expired session in the middle of polling', async () => {
+    emu.org.expireSessionAfter(4);
+    const result = await deployGraph();
+    expect(result.status).toBe('Succeeded');
+    expect(emu.org.callCount('token')).toBeGreaterThan(0);
+  });
+
+  it('meets the issue bar as a script: exit 0, everything stored, a second run duplicates nothing, the secret nowhere', async () => {
+    const env = { SF_LOG_LEVEL: 'trace' };
+    const first = await deploy(validFlags, env);
+    expect(first.status).toBe(0);
+    expect(first.json.status).toBe(0);
+    expect(Object.keys(first.json.result).sort()).toEqual(
+      ['apiVersion', 'componentFailures', 'components', 'deployId', 'dryRun', 'nextSteps', 'providers', 'secretSource', 'status', 'targetOrg', 'tests'].sort()
+    );
+    expect(await storedSecret()).toBe(HOSTILE_SECRET);
+    const second = await deploy(validFlags, env);
+    expect(second.status).toBe(0);
+    expect(stored('AuthProvider')).toEqual(['AzureGraph']);
+    expect(stored('CustomMetadata')).toEqual(['Azure_Client_Credential.AzureGraph']);
+    for (const run of [first, second]) for (const text of [run.stdout, run.stderr]) expect(text).not.toContain('sEcReT');
+    expect(filesContaining(process.env.HOME!, 'sEcReT')).toEqual([]);
+  });
+
+  it('fails fast, asking nothing, when a --json run has no secret', async () => {
+    const run = await deploy(validFlags, { AZURE_CLIENT_SECRET: undefined });
+    expect(run.status).toBe(2);
+    expect(run.json).toMatchObject({ name: 'SecretRequired', message: expect.stringContaining('AZURE_CLIENT_SECRET') });
+    expect(emu.org.requests).toEqual([]);
+  });
+});
+
+describe('deploy uses what the org supports', () => {
+  it('chooses the legacy model on a sandbox at API 58.0, runs no tests, and says how to authenticate', async () => {
+    await orgFor({ orgType: 'sandbox', apiVersion: '58.0' });
+    const result = await deployGraph();
+    expect(result).toMatchObject({ status: 'Succeeded', apiVersion: '58.0', tests: { level: 'NoTestRun', run: 0 } });
+    expect(result.providers[0]).toMatchObject({ model: 'legacy', assignments: [], authentication: { status: 'Manual', action: 'setup page' } });
+    expect(stored('ExternalCredential')).toEqual([]);
+    expect(await connect(emu).metadata.read('NamedCredential', 'AzureGraph')).toMatchObject({ authProvider: 'AzureGraph', principalType: 'NamedUser' });
+    expect(result.nextSteps[0]).toContain('Start Authentication Flow on Save');
+  });
+
+  it('refuses --model external on an org below API 59.0, naming the way out', async () => {
+    await orgFor({ apiVersion: '58.0' });
+    const run = await deploy([...validFlags, '--model', 'external']);
+    expect(run.status).toBe(2);
+    expect(run.json.message).toContain('Use --model legacy');
+  });
+
+  it('runs no tests on a scratch org unless --test-level asks for them', async () => {
+    await orgFor({ orgType: 'scratch' });
+    expect((await deployGraph()).tests).toMatchObject({ level: 'NoTestRun', run: 0 });
+    expect((await deployGraph('--test-level', 'RunSpecifiedTests')).tests.run).toBeGreaterThan(10);
+  });
+});

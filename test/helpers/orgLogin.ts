@@ -1,0 +1,13 @@
+/** Stores an emulator login under HOME in a child process (see test/emulator/login.ts for why not in process). */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Emulator } from '../emulator/index.js';
+import { PLUGIN_ROOT } from './runCli.js';
+
+export async function loginAs(emu: Emulator, alias: string): Promise<void> {
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', join(PLUGIN_ROOT, 'test/emulator/login.ts'), emu.instanceUrl, emu.refreshToken, alias], {
+    cwd: PLUGIN_ROOT,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+}
