@@ -88,6 +88,16 @@ describe('renderBundle', () => {
     expect(texts(parseXml(file(files, 'AzureClientCredentialsProvider.cls-meta.xml').content), 'apiVersion')).toEqual(['58.0']);
   });
 
+  it('grants the principal and Modify All on User External Credentials, which named-principal OAuth needs to refresh tokens', () => {
+    const content = file(render([base]), 'AzureGraph_Callout.permissionset-meta.xml').content;
+    expect(content).toContain('<externalCredentialPrincipal>AzureGraph-NamedPrincipal</externalCredentialPrincipal>');
+    const grant = /<objectPermissions>([\s\S]*?)<\/objectPermissions>/.exec(content)?.[1] ?? '';
+    expect(grant).toContain('<object>UserExternalCredential</object>');
+    for (const flag of ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllRecords']) {
+      expect(grant).toContain(`<${flag}>true</${flag}>`);
+    }
+  });
+
   it('puts extra refresh status codes on the External Credential', () => {
     const doc = parseXml(file(render([{ ...base, refreshStatusCodes: ['403', '429'] }]), '.externalCredential-meta.xml').content);
     const params = Array.from(doc.getElementsByTagName('externalCredentialParameters'));
