@@ -158,6 +158,9 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   const profile = await describeOrg(org.getConnection());
   const spec = parseBundleSpec(withOrgDefaults(options.input, profile));
   const assignees = await checkUsers(org, spec.providers, options.assignTo, profile.username);
+  if (options.assignTo.length > 0 && spec.providers.some((provider) => !provider.permissionSet)) {
+    events?.onWarning?.(messages.getMessage('warning.AssignToLegacy'));
+  }
   // Every later call speaks the bundle's API version, the deploy included.
   const conn = org.getConnection(spec.apiVersion);
 

@@ -190,6 +190,17 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(again.providers[0].authentication).toEqual({ status: 'Configured', action: 'already configured' });
   });
 
+  it('says honestly when the headless flow did not complete, and leaves the URL to open', async () => {
+    emu.org.injectFault('authcallback', 500, 1);
+    const run = await deploy([...validFlags, '--headless-auth']);
+    expect(run.status).toBe(0);
+    const { authentication } = run.json.result.providers[0];
+    expect(authentication).toMatchObject({ status: 'NotConfigured', action: 'url printed', detail: expect.stringContaining('HTTP 500 at /services/authcallback/AzureGraph') });
+    expect(authentication.url).toMatch(/\/services\/auth\/xds\/AzureGraph\?/);
+    expect(emu.org.configuredPrincipals.size).toBe(0);
+    expect(run.json.result.nextSteps[0]).toContain(authentication.url);
+  });
+
   it('--open hands a logged-in authentication URL to the browser, which completes the flow', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aap-browser-'));
     const browser = join(dir, 'browser.sh');
@@ -299,6 +310,9 @@ describe('deploy uses what the org supports', () => {
     expect(stored('ExternalCredential')).toEqual([]);
     expect(await connect(emu).metadata.read('NamedCredential', 'AzureGraph')).toMatchObject({ authProvider: 'AzureGraph', principalType: 'NamedUser' });
     expect(result.nextSteps[0]).toContain('Start Authentication Flow on Save');
+
+    const withAssignee = await deploy([...validFlags, '--assign-to', emu.username]);
+    expect(withAssignee.json.warnings).toEqual([expect.stringContaining('--assign-to applies to the External Credential model only')]);
   });
 
   it('refuses --model external on an org below API 59.0, naming the way out', async () => {

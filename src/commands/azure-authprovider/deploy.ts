@@ -70,6 +70,7 @@ export default class Deploy extends SfCommand<DeployOutcome> {
             progress.testsTotal,
           ]);
         },
+        onWarning: (warning) => this.warn(warning),
         onRetry: (error, attempt, delayMs) => this.warn(messages.getMessage('warning.Retry', [error.message.split('\n')[0], delayMs, attempt])),
       },
     });
