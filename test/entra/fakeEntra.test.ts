@@ -1,0 +1,48 @@
+/* The fake Entra token endpoint answers as Entra does, so later commands can be tested against real-shaped replies. */
+import { startFakeEntra, type FakeEntra } from './fakeEntra.js';
+import { CLIENT_ID, TENANT } from '../helpers/values.js';
+
+let entra: FakeEntra;
+beforeAll(async () => {
+  entra = await startFakeEntra({
+    apps: [
+      { tenantId: TENANT, clientId: CLIENT_ID, secret: 'right', roles: ['User.Read.All'] },
+      { tenantId: TENANT, clientId: '11111111-2222-3333-4444-555555555555', secret: 'old', secretExpired: true },
+    ],
+    domains: { 'contoso.onmicrosoft.com': TENANT },
+  });
+});
+afterAll(() => entra.stop());
+
+async function token(form: Record<string, string>, tenant = TENANT, version: 'v1' | 'v2' = 'v2'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(entra.tokenUrl(tenant, version), { method: 'POST', body: new URLSearchParams(form) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+const grant = { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: 'right', scope: 'https://graph.microsoft.com/.default' };
+
+describe('fake Entra token endpoint', () => {
+  it('grants a JWT whose claims carry audience, tenant, app and roles', async () => {
+    const { status, body } = await token(grant, 'contoso.onmicrosoft.com');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 });
+    const claims = JSON.parse(Buffer.from(String(body.access_token).split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(claims).toMatchObject({ aud: 'https://graph.microsoft.com', tid: TENANT, azp: CLIENT_ID, roles: ['User.Read.All'], ver: '2.0' });
+    const v1 = await token({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: 'right', resource: 'https://graph.microsoft.com' }, TENANT, 'v1');
+    expect(JSON.parse(Buffer.from(String(v1.body.access_token).split('.')[1], 'base64url').toString('utf8'))).toMatchObject({ appid: CLIENT_ID, ver: '1.0' });
+  });
+
+  it.each([
+    ['wrong secret', { client_secret: 'wrong' }, TENANT, 401, 'invalid_client', 7000215],
+    ['expired secret', { client_id: '11111111-2222-3333-4444-555555555555', client_secret: 'old' }, TENANT, 401, 'invalid_client', 7000222],
+    ['app not in tenant', { client_id: '99999999-2222-3333-4444-555555555555' }, TENANT, 400, 'unauthorized_client', 700016],
+    ['unknown tenant', {}, 'nowhere.onmicrosoft.com', 400, 'invalid_request', 90002],
+    ['scope without /.default', { scope: 'https://graph.microsoft.com/User.Read' }, TENANT, 400, 'invalid_scope', 1002012],
+    ['resource not in tenant', { scope: 'https://nothing.contoso.com/.default' }, TENANT, 400, 'invalid_resource', 500011],
+  ])('answers %s as Entra does', async (_case, change, tenant, status, error, code) => {
+    const reply = await token({ ...grant, ...change }, tenant);
+    expect(reply.status).toBe(status);
+    expect(reply.body).toMatchObject({ error, error_codes: [code], trace_id: expect.any(String), correlation_id: expect.any(String), timestamp: expect.any(String) });
+    expect(String(reply.body.error_description)).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: .+\\r\\nCorrelation ID: .+\\r\\nTimestamp: `));
+    expect(reply.body).not.toHaveProperty('access_token');
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * A local stand-in for Microsoft Entra ID's token endpoint (test tooling; models Entra, not the product). It answers
+ * the client_credentials grant on the v2 (`/<tenant>/oauth2/v2.0/token`) and v1 (`/<tenant>/oauth2/token`) paths
+ * with the JSON Entra sends: a JWT access token on success, and on failure `error`, an `AADSTSnnnnnn:` description
+ * with trace and correlation IDs, `error_codes`, `timestamp`, `trace_id`, `correlation_id` and `error_uri`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeApp = {
+  tenantId: string;
+  clientId: string;
+  secret: string;
+  /** Application permissions an admin consented to; empty means consent is missing. */
+  roles?: string[];
+  secretExpired?: boolean;
+};
+
+export type FakeEntraOptions = {
+  apps: FakeApp[];
+  /** Verified domains that name a tenant, as contoso.onmicrosoft.com does. */
+  domains?: Record<string, string>;
+  /** Resources (v1 `resource`, or the part of a v2 scope before `/.default`) that exist in every tenant. */
+  resources?: string[];
+};
+
+export type FakeEntra = {
+  /** The token URL for a tenant (GUID or domain), v2 unless asked for v1. */
+  tokenUrl: (tenant: string, version?: 'v1' | 'v2') => string;
+  requests: Array<{ path: string; form: Record<string, string> }>;
+  stop: () => Promise<void>;
+};
+
+const DEFAULT_RESOURCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Entra's error reply; the description carries the code, a sentence, and the trace lines Entra appends. */
+function entraError(res: ServerResponse, status: number, error: string, code: number, sentence: string): void {
+  const traceId = randomUUID();
+  const correlationId = randomUUID();
+  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const body = {
+    error,
+    error_description: `AADSTS${code}: ${sentence}\r\nTrace ID: ${traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [code],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: correlationId,
+    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+  };
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function accessToken(app: FakeApp, audience: string, v1: boolean): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    aud: audience,
+    iss: v1 ? `https://sts.windows.net/${app.tenantId}/` : `https://login.microsoftonline.com/${app.tenantId}/v2.0`,
+    iat: now,
+    nbf: now,
+    exp: now + 3599,
+    ...(v1 ? { appid: app.clientId } : { azp: app.clientId }),
+    idtyp: 'app',
+    oid: randomUUID(),
+    ...(app.roles && app.roles.length > 0 ? { roles: app.roles } : {}),
+    sub: randomUUID(),
+    tid: app.tenantId,
+    ver: v1 ? '1.0' : '2.0',
+  };
+  // Unsigned in substance: callers decode tokens without checking signatures, as the plugin does.
+  return `${base64url({ typ: 'JWT', alg: 'RS256', kid: 'fake-entra' })}.${base64url(claims)}.${Buffer.from('fake-signature').toString('base64url')}`;
+}
+
+async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+}
+
+export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
+  const requests: FakeEntra['requests'] = [];
+  const resources = options.resources ?? DEFAULT_RESOURCES;
+  const tenantOf = (name: string): string | undefined => {
+    const lower = name.toLowerCase();
+    if (options.apps.some((app) => app.tenantId === lower)) return lower;
+    return options.domains?.[lower];
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = /^\/([^/]+)\/oauth2\/(v2\.0\/)?token$/.exec(url.pathname);
+      if (req.method !== 'POST' || !match) {
+        res.writeHead(404, { 'Content-Type': 'text/html' });
+        return res.end('<html><body>Not found</body></html>');
+      }
+      const form = await readForm(req);
+      requests.push({ path: url.pathname, form });
+      const v1 = !match[2];
+      const tenant = tenantOf(decodeURIComponent(match[1]));
+      if (!tenant) {
+        return entraError(res, 400, 'invalid_request', 90002, `Tenant '${match[1]}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      }
+      if (form.grant_type !== 'client_credentials') {
+        return entraError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      }
+      const app = options.apps.find((candidate) => candidate.tenantId === tenant && candidate.clientId === form.client_id?.toLowerCase());
+      if (!app) {
+        return entraError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+      }
+      if (!form.client_secret) {
+        return entraError(res, 401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+      }
+      if (form.client_secret !== app.secret) {
+        return entraError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+      }
+      if (app.secretExpired) {
+        return entraError(res, 401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
+      }
+      let audience: string | undefined;
+      if (v1) {
+        audience = form.resource;
+        if (!audience || !resources.includes(audience.replace(/\/$/, ''))) {
+          return entraError(res, 400, 'invalid_resource', 500011, `The resource principal named ${audience ?? ''} was not found in the tenant named ${tenant}.`);
+        }
+      } else {
+        const scope = form.scope ?? '';
+        if (!/^\S+\/\.default$/.test(scope)) {
+          return entraError(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+        }
+        audience = scope.replace(/\/\.default$/, '');
+        if (!resources.includes(audience)) {
+          return entraError(res, 400, 'invalid_resource', 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`);
+        }
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken(app, audience, v1) }));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    tokenUrl: (tenant, version = 'v2') => `http://127.0.0.1:${port}/${tenant}/oauth2/${version === 'v2' ? 'v2.0/' : ''}token`,
+    requests,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
