@@ -4,7 +4,10 @@
  * that is already logged in (a frontdoor session) finishes the flow alone, and so can a plain HTTP client that
  * follows the same redirects. Whether it worked is read back from the org, never assumed.
  */
-import type { Connection } from '@salesforce/core';
+import { Messages, type Connection } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type PrincipalStatus = 'Configured' | 'NotConfigured' | 'Unknown';
 
@@ -65,14 +68,14 @@ export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
     cookies.set(url.host, jar);
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) {
-      return { reachedReturnPage: false, error: `HTTP ${response.status} at ${url.pathname}` };
+      return { reachedReturnPage: false, error: messages.getMessage('auth.StoppedAt', [response.status, url.pathname]) };
     }
     url = new URL(location, url);
     if (/\/identity\/auth\/error|\/_nc_external\/.*error/i.test(url.pathname)) {
       return { reachedReturnPage: false, error: url.searchParams.get('ErrorDescription') ?? url.searchParams.get('ErrorCode') ?? url.pathname };
     }
     if (url.pathname === RETURN_PATH) return { reachedReturnPage: true };
-    if (url.searchParams.has('ec') && url.pathname === '/') return { reachedReturnPage: false, error: 'the frontdoor session was refused' };
+    if (url.searchParams.has('ec') && url.pathname === '/') return { reachedReturnPage: false, error: messages.getMessage('auth.FrontdoorRefused') };
   }
-  return { reachedReturnPage: false, error: `more than ${MAX_REDIRECTS} redirects` };
+  return { reachedReturnPage: false, error: messages.getMessage('auth.TooManyRedirects', [MAX_REDIRECTS]) };
 }
