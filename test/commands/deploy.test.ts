@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployOutcome } from '../../src/deployBundle.js';
-import { asArray, connect, start } from '../emulator/helpers.js';
+import { connect, recordValue, start } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';
 import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
@@ -44,13 +44,7 @@ const deployGraph = async (...extra: string[]): Promise<DeployOutcome> => {
 };
 
 /** The stored secret of a provider's custom metadata record, as the Metadata API reads it back. */
-async function storedSecret(name = 'AzureGraph'): Promise<unknown> {
-  const record = (await connect(emu).metadata.read('CustomMetadata', `Azure_Client_Credential.${name}`)) as unknown as {
-    values?: Array<{ field: string; value: unknown }>;
-  };
-  const value = asArray(record.values).find((entry) => entry.field === 'Client_Secret__c')?.value;
-  return typeof value === 'object' && value !== null ? (value as { _: string })._ : value;
-}
+const storedSecret = (name = 'AzureGraph'): Promise<unknown> => recordValue(connect(emu), `Azure_Client_Credential.${name}`, 'Client_Secret__c');
 
 const stored = (type: string): string[] => emu.org.list(type).map((component) => component.fullName);
 const ALL_TYPES = ['ApexClass', 'CustomObject', 'CustomMetadata', 'AuthProvider', 'NamedCredential', 'ExternalCredential', 'PermissionSet', 'RemoteSiteSetting'];

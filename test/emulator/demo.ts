@@ -15,7 +15,7 @@ process.env.HOME = home;
 process.env.SF_DISABLE_TELEMETRY = 'true';
 const { startEmulator } = await import('./index.js');
 const { saveLogin } = await import('./login.js');
-const { connect } = await import('./helpers.js');
+const { connect, recordValue } = await import('./helpers.js');
 
 const secret = 'demo-Secret-&<>"\'-not-real';
 const emu = await startEmulator({ orgType: 'production', deployMs: 1500, latencyMs: 20 });
@@ -42,12 +42,7 @@ try {
     child.once('close', done);
   });
 
-  const conn = connect(emu);
-  const record = (await conn.metadata.read('CustomMetadata', 'Azure_Client_Credential.AzureGraph')) as unknown as {
-    values?: Array<{ field: string; value: unknown }>;
-  };
-  const value = record.values?.find((entry) => entry.field === 'Client_Secret__c')?.value;
-  const stored = typeof value === 'object' && value !== null ? (value as { _: string })._ : value;
+  const stored = await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c');
   process.stdout.write('\nThe org now holds:\n');
   for (const type of ['ApexClass', 'CustomObject', 'CustomMetadata', 'RemoteSiteSetting', 'AuthProvider', 'ExternalCredential', 'NamedCredential', 'PermissionSet']) {
     process.stdout.write(`  ${type.padEnd(20)}${emu.org.list(type).map((component) => component.fullName).join(', ')}\n`);

@@ -32,3 +32,13 @@ export function asArray<T>(x: T | T[] | undefined | null): T[] {
   if (x === undefined || x === null) return [];
   return Array.isArray(x) ? x : [x];
 }
+
+/**
+ * One field of a custom metadata record as readMetadata returns it. jsforce hands back a typed value
+ * (xsi:type="xsd:string") as `{ _: text }`, and a plain one as the text itself.
+ */
+export async function recordValue(conn: Connection, record: string, field: string): Promise<unknown> {
+  const read = (await conn.metadata.read('CustomMetadata', record)) as unknown as { values?: Array<{ field: string; value: unknown }> | { field: string; value: unknown } };
+  const value = asArray(read.values).find((entry) => entry.field === field)?.value;
+  return typeof value === 'object' && value !== null ? (value as { _: string })._ : value;
+}

@@ -10,7 +10,7 @@ import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retri
 import { parseBundleSpec, type ProviderInput } from '../../src/spec/providerSpec.js';
 import { renderBundle } from '../../src/render/renderBundle.js';
 import { writeBundle } from '../../src/output/writeBundle.js';
-import { asArray, deployAndWait, start } from '../emulator/helpers.js';
+import { asArray, deployAndWait, recordValue, start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 
@@ -42,11 +42,7 @@ describe('the generated bundle deploys to an org', () => {
 
     const provider = (await conn.metadata.read('AuthProvider', 'AzureGraph')) as unknown as Record<string, string>;
     expect(provider).toMatchObject({ providerType: 'Custom', plugin: 'AzureClientCredentialsProvider', executionUser: emu.username });
-    const record = (await conn.metadata.read('CustomMetadata', 'Azure_Client_Credential.AzureGraph')) as unknown as {
-      values: Array<{ field: string; value: unknown }>;
-    };
-    const secret = record.values.find((v) => v.field === 'Client_Secret__c')?.value;
-    expect(typeof secret === 'object' && secret !== null ? (secret as { _: string })._ : secret).toBe(HOSTILE_SECRET);
+    expect(await recordValue(conn, 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c')).toBe(HOSTILE_SECRET);
     for (const [type, name] of [
       ['NamedCredential', 'AzureGraph'],
       ['ExternalCredential', 'AzureGraph'],
