@@ -7,6 +7,7 @@ import { metadataSchema } from './schema.js';
 import { CHILD_TYPES, newId, TYPES } from './registry.js';
 import { canonical, child, childrenNamed, childText, parseXml, XNode } from './xml.js';
 import { parseApexClass } from './apex.js';
+import { defaultResponder, type CalloutResponder } from './anonymousApex.js';
 
 export type OrgType = 'production' | 'sandbox' | 'scratch';
 
@@ -59,6 +60,8 @@ export class Org {
   private readonly apexQueue: ApexOutcome[] = [];
   private apexHandler?: (body: string) => ApexOutcome | undefined;
   private readonly testOutcomes = new Map<string, TestOutcome>();
+  /** Answers the org's callouts through Named Credentials (the outside world). */
+  public calloutResponder: CalloutResponder = defaultResponder;
 
   public constructor(adminUsername: string) {
     this.addUser({ username: adminUsername, name: 'Admin User' });
@@ -90,7 +93,11 @@ export class Org {
     return this.store(type, fullName, tree, source);
   }
 
-  /** Queue outcomes for the next anonymous Apex runs (FIFO). Without a queued outcome runs succeed. */
+  /**
+   * Queue outcomes for the next anonymous Apex runs (FIFO), or a handler that decides per source (undefined: not
+   * scripted). Unscripted runs follow the emulator's model (anonymousApex.ts): callouts are checked and sent,
+   * everything else succeeds.
+   */
   public setApexOutcome(outcome: ApexOutcome | ((body: string) => ApexOutcome | undefined)): void {
     if (typeof outcome === 'function') this.apexHandler = outcome;
     else this.apexQueue.push(outcome);
@@ -139,8 +146,13 @@ export class Org {
     return f;
   }
 
-  public nextApexOutcome(body: string): ApexOutcome {
-    return this.apexQueue.shift() ?? this.apexHandler?.(body) ?? { success: true };
+  /** How the outside world answers callouts through Named Credentials. */
+  public setCalloutResponder(responder: CalloutResponder): void {
+    this.calloutResponder = responder;
+  }
+
+  public scriptedApexOutcome(body: string): ApexOutcome | undefined {
+    return this.apexQueue.shift() ?? this.apexHandler?.(body);
   }
 
   public testOutcome(className: string, method: string): TestOutcome {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { containsApex, DeployJob, DeployMessage, DeployOptions, readZip, runDeploy } from './deploy.js';
 import { Org, OrgType, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
+import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { runSoql, SObjectDef, SoqlError, SRecord } from './soql.js';
 import { sortBySchema, validateElement } from './validate.js';
@@ -500,7 +501,8 @@ export class EmulatorServer {
     if (!userId) return soapFault(ctx.res, 'sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session', 'http://soap.sforce.com/2006/08/apex');
     const op = child(env, 'Body')?.children[0];
     if (op?.name !== 'executeAnonymous') return soapFault(ctx.res, 'sf:INVALID_OPERATION', `INVALID_OPERATION: ${op?.name ?? ''}`, 'http://soap.sforce.com/2006/08/apex');
-    const r = this.runAnonymous(childText(op, 'String') ?? '', userId);
+    // Salesforce returns the run's log in the reply when the request carries a DebuggingHeader.
+    const r = this.runAnonymous(childText(op, 'String') ?? '', userId, child(child(env, 'Header'), 'DebuggingHeader') !== undefined);
     const nil = (n: string, v: string | null): string => (v === null ? `<${n} xsi:nil="true"/>` : el(n, v));
     const header = r.log !== undefined ? `<soapenv:Header><DebuggingInfo>${el('debugLog', r.log)}</DebuggingInfo></soapenv:Header>` : '';
     text(
@@ -511,20 +513,19 @@ export class EmulatorServer {
     );
   }
 
-  private runAnonymous(bodyText: string, userId: string): {
+  private runAnonymous(bodyText: string, userId: string, wantLog = false): {
     result: { line: number; column: number; compiled: boolean; success: boolean; compileProblem: string | null; exceptionStackTrace: string | null; exceptionMessage: string | null };
     log?: string;
   } {
-    const errors = parseAnonymousApex(bodyText);
-    if (errors.length > 0) {
-      const e = errors[0];
-      return { result: { line: e.line, column: e.column, compiled: false, success: false, compileProblem: e.message, exceptionStackTrace: null, exceptionMessage: null } };
+    const compileError = parseAnonymousApex(bodyText)[0] ?? unknownType(this.org, bodyText);
+    if (compileError) {
+      return { result: { line: compileError.line, column: compileError.column, compiled: false, success: false, compileProblem: compileError.message, exceptionStackTrace: null, exceptionMessage: null } };
     }
-    const o = this.org.nextApexOutcome(bodyText);
-    let log: string | undefined;
-    if (o.log !== undefined) {
-      log = o.log;
-      this.org.logs.push({ id: newId('07L'), body: o.log, startTime: new Date().toISOString(), operation: '/services/data/v64.0/tooling/executeAnonymous/', status: o.success ? 'Success' : o.exceptionMessage, userId });
+    const run = runAnonymousModel(this.org, bodyText, userId, this.org.calloutResponder);
+    const o = run.outcome;
+    const log = o.log ?? (wantLog ? debugLog(this.apiVersion, bodyText, run) : undefined);
+    if (log !== undefined) {
+      this.org.logs.push({ id: newId('07L'), body: log, startTime: new Date().toISOString(), operation: `/services/data/v${this.apiVersion}/tooling/executeAnonymous/`, status: o.success ? 'Success' : o.exceptionMessage, userId });
     }
     if (o.success) return { result: { line: -1, column: -1, compiled: true, success: true, compileProblem: null, exceptionStackTrace: null, exceptionMessage: null }, log };
     const pos = /line (\d+), column (\d+)/.exec(o.exceptionStackTrace);
