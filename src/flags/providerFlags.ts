@@ -4,7 +4,7 @@
  */
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import type { BundleInput } from '../spec/providerSpec.js';
+import type { BundleInput, ProviderInput } from '../spec/providerSpec.js';
 import { CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION } from '../spec/platform.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -80,10 +80,10 @@ export const providerFlags = {
 };
 
 type ProviderFlagValues = {
-  name: string;
+  name?: string;
   label?: string;
   'tenant-id'?: string;
-  'client-id': string;
+  'client-id'?: string;
   cloud?: string;
   'token-url'?: string;
   scope?: string;
@@ -99,28 +99,28 @@ type ProviderFlagValues = {
   'api-version'?: string;
 };
 
-export function bundleInputFromFlags(flags: ProviderFlagValues): BundleInput {
+/** One provider's input from the flags a command has; flags it lacks stay undefined. */
+export function providerInputFromFlags(flags: ProviderFlagValues): ProviderInput {
   return {
-    apiVersion: flags['api-version'],
-    providers: [
-      {
-        name: flags.name,
-        label: flags.label,
-        tenantId: flags['tenant-id'],
-        clientId: flags['client-id'],
-        cloud: flags.cloud,
-        tokenUrl: flags['token-url'],
-        scope: flags.scope,
-        resource: flags.resource,
-        endpoint: flags.endpoint,
-        model: flags.model,
-        executionUser: flags['execution-user'],
-        namedCredential: flags['named-credential'],
-        externalCredential: flags['external-credential'],
-        principal: flags.principal,
-        permissionSet: flags['permission-set'],
-        refreshStatusCodes: flags['refresh-status-code'],
-      },
-    ],
+    name: flags.name,
+    label: flags.label,
+    tenantId: flags['tenant-id'],
+    clientId: flags['client-id'],
+    cloud: flags.cloud,
+    tokenUrl: flags['token-url'],
+    scope: flags.scope,
+    resource: flags.resource,
+    endpoint: flags.endpoint,
+    model: flags.model,
+    executionUser: flags['execution-user'],
+    namedCredential: flags['named-credential'],
+    externalCredential: flags['external-credential'],
+    principal: flags.principal,
+    permissionSet: flags['permission-set'],
+    refreshStatusCodes: flags['refresh-status-code'],
   };
+}
+
+export function bundleInputFromFlags(flags: ProviderFlagValues): BundleInput {
+  return { apiVersion: flags['api-version'], providers: [providerInputFromFlags(flags)] };
 }

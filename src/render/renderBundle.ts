@@ -2,14 +2,10 @@
  * Renders a validated BundleSpec into source-format files in memory. Which files exist is decided here, from the
  * spec; what each file looks like is decided by its template under templates/.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 import { Messages } from '@salesforce/core';
 import type { BundleSpec, ProviderSpec } from '../spec/providerSpec.js';
 import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
-import { apexString, escapeView, xmlText } from './escape.js';
+import { render } from './templates.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const text = Messages.loadMessages('plugin-azure-authprovider', 'metadata');
@@ -22,31 +18,7 @@ export type RenderOptions = {
   secrets?: Readonly<Record<string, string>>;
 };
 
-const TEMPLATE_ROOT = fileURLToPath(new URL('../../templates/', import.meta.url));
 const PACKAGE_PATH = 'main/default';
-
-const handlebars = Handlebars.create();
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
-
-function template(name: string): Handlebars.TemplateDelegate {
-  let compiledTemplate = compiled.get(name);
-  if (!compiledTemplate) {
-    if (compiled.size === 0) {
-      for (const partial of readdirSync(`${TEMPLATE_ROOT}partials`)) {
-        handlebars.registerPartial(basename(partial, '.hbs'), readFileSync(`${TEMPLATE_ROOT}partials/${partial}`, 'utf8'));
-      }
-    }
-    // Views arrive escaped for their context (see escape.ts), so Handlebars' HTML escaping stays off.
-    compiledTemplate = handlebars.compile(readFileSync(`${TEMPLATE_ROOT}${name}`, 'utf8'), { noEscape: true, strict: true });
-    compiled.set(name, compiledTemplate);
-  }
-  return compiledTemplate;
-}
-
-/** Renders one template; Apex templates get Apex string escaping, everything else XML escaping. */
-function render(name: string, view: object): string {
-  return template(name)(escapeView(view, name.endsWith('.cls.hbs') ? apexString : xmlText));
-}
 
 const typeApiName = `${SHARED.metadataType}__mdt`;
 

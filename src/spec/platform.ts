@@ -67,6 +67,10 @@ export type FieldRole = keyof typeof FIELDS;
  */
 export const SECRET_PLACEHOLDER = 'PLACEHOLDER-set-by-sf-azure-authprovider-deploy';
 
+/** Names deploy gives a provider's principal and permission set unless told otherwise. */
+export const DEFAULT_PRINCIPAL = 'NamedPrincipal';
+export const defaultPermissionSet = (provider: string): string => `${provider}_Callout`;
+
 /** The name Salesforce gives the principal access entry of a permission set: ExternalCredential-Principal. */
 export function principalAccessName(externalCredential: string, principal: string): string {
   return `${externalCredential}-${principal}`;

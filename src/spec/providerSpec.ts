@@ -8,6 +8,8 @@ import {
   CLOUDS,
   CREDENTIAL_MODELS,
   DEFAULT_API_VERSION,
+  DEFAULT_PRINCIPAL,
+  defaultPermissionSet,
   LABEL_MAX,
   MAX_API_VERSION,
   MIN_API_VERSION,
@@ -148,7 +150,11 @@ class Checker {
     return GUID.test(value) ? value.toLowerCase() : this.fail(field, 'error.Guid', shown(value));
   }
 
-  public httpsUrl(field: Field, value: string | undefined): URL | undefined {
+  /**
+   * An https URL to a public host. `loopbackHttp` also accepts http on a loopback host, for requests this machine
+   * makes itself (a local check against a test server); Salesforce can never reach those.
+   */
+  public httpsUrl(field: Field, value: string | undefined, loopbackHttp = false): URL | undefined {
     if (value === undefined) return undefined;
     let url: URL;
     try {
@@ -156,8 +162,11 @@ class Checker {
     } catch {
       return this.fail(field, 'error.Url', shown(value));
     }
-    if (url.protocol !== 'https:') return this.fail(field, 'error.Https', shown(value));
-    if (url.username || url.password || url.hash || url.search || /\s/.test(value) || LOOPBACK.has(url.hostname)) {
+    const local = loopbackHttp && LOOPBACK.has(url.hostname);
+    if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+      return this.fail(field, loopbackHttp ? 'error.HttpsOrLoopback' : 'error.Https', shown(value));
+    }
+    if (url.username || url.password || url.hash || url.search || /\s/.test(value) || (LOOPBACK.has(url.hostname) && !local)) {
       return this.fail(field, 'error.UrlParts', shown(value));
     }
     return url;
@@ -236,11 +245,12 @@ function tokenEndpointOf(
   check: Checker,
   input: ProviderInput,
   cloud: Cloud,
-  tenantId: string | undefined
+  tenantId: string | undefined,
+  loopbackHttp = false
 ): { tokenUrl: string; kind: TokenEndpointKind; origin: string } | undefined {
   const useV1 = input.resource !== undefined;
   if (input.tokenUrl !== undefined) {
-    const url = check.httpsUrl('tokenUrl', check.text('tokenUrl', input.tokenUrl));
+    const url = check.httpsUrl('tokenUrl', check.text('tokenUrl', input.tokenUrl), loopbackHttp);
     if (!url) return undefined;
     const tokenUrl = check.fits('tokenUrl', url.href, TEXT_FIELD_MAX);
     if (!tokenUrl) return undefined;
@@ -278,6 +288,23 @@ export function parseBundleSpec(input: BundleInput): BundleSpec {
   return { apiVersion, providers: providers as ProviderSpec[] };
 }
 
+/** Token endpoint, scope or resource, and the API's base URL: the rules a provider and a local token check share. */
+function tokenRequestOf(check: Checker, input: ProviderInput, cloud: Cloud, tenantId: string | undefined, loopbackHttp = false) {
+  if (input.scope !== undefined && input.resource !== undefined) check.fail('resource', 'error.ScopeAndResource');
+  const token = tokenEndpointOf(check, input, cloud, tenantId, loopbackHttp);
+  if (token?.kind === 'entra-v2' && input.resource !== undefined) check.fail('resource', 'error.ResourceOnV2');
+
+  const resource = check.fits('resource', check.text('resource', input.resource), TEXT_FIELD_MAX);
+  if (resource !== undefined && !SCOPE_TOKEN.test(resource)) check.fail('resource', 'error.Resource', shown(resource));
+  const defaultScope = resource === undefined ? `https://${CLOUD_HOSTS[cloud].graph}/.default` : undefined;
+  const scope = scopeOf(check, input.scope, token?.kind === 'entra-v2') ?? (input.scope === undefined ? defaultScope : undefined);
+  const endpoint =
+    input.endpoint !== undefined
+      ? check.httpsUrl('endpoint', check.text('endpoint', input.endpoint))?.href.replace(/\/$/, '')
+      : endpointFrom(resource ?? scope);
+  return { token, resource, scope, endpoint, resourceOrScope: resource ?? scope };
+}
+
 function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | undefined {
   const problemsBefore = check.problems.length;
   const name = check.developerName('name', check.required('name', input.name), NAME_LIMITS.authProvider);
@@ -287,22 +314,9 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
   const tenantId = tenantOf(check, input.tenantId);
   const clientId = check.guid('clientId', check.required('clientId', input.clientId));
 
-  if (input.scope !== undefined && input.resource !== undefined) check.fail('resource', 'error.ScopeAndResource');
-  const token = tokenEndpointOf(check, input, cloud, tenantId);
-  if (token?.kind === 'entra-v2' && input.resource !== undefined) check.fail('resource', 'error.ResourceOnV2');
-
-  const resource = check.fits('resource', check.text('resource', input.resource), TEXT_FIELD_MAX);
-  if (resource !== undefined && !SCOPE_TOKEN.test(resource)) check.fail('resource', 'error.Resource', shown(resource));
-  const defaultScope = resource === undefined ? `https://${CLOUD_HOSTS[cloud].graph}/.default` : undefined;
-  const scope = scopeOf(check, input.scope, token?.kind === 'entra-v2') ?? (input.scope === undefined ? defaultScope : undefined);
-
-  let endpoint: string | undefined;
-  if (input.endpoint !== undefined) {
-    endpoint = check.httpsUrl('endpoint', check.text('endpoint', input.endpoint))?.href.replace(/\/$/, '');
-  } else {
-    endpoint = endpointFrom(resource ?? scope);
-    if (endpoint === undefined && (resource ?? scope) !== undefined) check.fail('endpoint', 'error.EndpointRequired');
-  }
+  const request = tokenRequestOf(check, input, cloud, tenantId);
+  const { token, resource, scope } = request;
+  const endpoint = request.endpoint ?? (request.resourceOrScope !== undefined ? check.fail('endpoint', 'error.EndpointRequired') : undefined);
 
   const executionUser = check.fits('executionUser', check.text('executionUser', input.executionUser), USERNAME_MAX);
   if (executionUser !== undefined && !USERNAME.test(executionUser)) {
@@ -326,10 +340,10 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
     ? check.developerName('externalCredential', check.text('externalCredential', input.externalCredential) ?? name, NAME_LIMITS.externalCredential)
     : undefined;
   const principal = external
-    ? check.developerName('principal', check.text('principal', input.principal) ?? 'NamedPrincipal', NAME_LIMITS.principal)
+    ? check.developerName('principal', check.text('principal', input.principal) ?? DEFAULT_PRINCIPAL, NAME_LIMITS.principal)
     : undefined;
   const permissionSet = external
-    ? check.developerName('permissionSet', check.text('permissionSet', input.permissionSet) ?? (name && `${name}_Callout`), NAME_LIMITS.permissionSet)
+    ? check.developerName('permissionSet', check.text('permissionSet', input.permissionSet) ?? (name && defaultPermissionSet(name)), NAME_LIMITS.permissionSet)
     : undefined;
 
   const refreshStatusCodes: number[] = [];
@@ -365,6 +379,67 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
     refreshStatusCodes,
     remoteSite: { name: remoteSiteNameFor(token.origin), url: token.origin },
   };
+}
+
+/** What a local token check sends, and the API the token is meant for (to compare with its audience). */
+export type TokenRequestSpec = {
+  tenantId?: string;
+  clientId: string;
+  tokenUrl: string;
+  tokenEndpoint: TokenEndpointKind;
+  scope?: string;
+  resource?: string;
+  /** Base URL of the API; unknown when the scope or resource is not an https URL and --endpoint is not given. */
+  endpoint?: string;
+};
+
+/**
+ * Validates a token request made from this machine: the provider's rules, except that the token URL may also be
+ * plain http to a loopback host (a test or local server).
+ */
+export function parseTokenRequestSpec(input: ProviderInput): TokenRequestSpec {
+  const check = new Checker();
+  const cloud = check.oneOf('cloud', input.cloud, CLOUDS, 'global');
+  const tenantId = tenantOf(check, input.tenantId);
+  const clientId = check.guid('clientId', check.required('clientId', input.clientId));
+  const { token, scope, resource, endpoint } = tokenRequestOf(check, input, cloud, tenantId, true);
+  if (check.problems.length > 0 || !clientId || !token) throw specError(check.problems);
+  return { tenantId, clientId, tokenUrl: token.tokenUrl, tokenEndpoint: token.kind, scope, resource, endpoint };
+}
+
+/** The names of one provider's pieces in an org, as deploy names them unless told otherwise. */
+export type ProviderNames = {
+  name: string;
+  namedCredential: string;
+  externalCredential: string;
+  principal: string;
+  permissionSet: string;
+};
+
+export function parseProviderNames(input: ProviderInput): ProviderNames {
+  const check = new Checker();
+  const name = check.developerName('name', check.required('name', input.name), NAME_LIMITS.authProvider);
+  const named = (field: Field, value: string | undefined, fallback: string | undefined, max: number): string | undefined =>
+    check.developerName(field, check.text(field, value) ?? fallback, max);
+  const names = {
+    name,
+    namedCredential: named('namedCredential', input.namedCredential, name, NAME_LIMITS.namedCredential),
+    externalCredential: named('externalCredential', input.externalCredential, name, NAME_LIMITS.externalCredential),
+    principal: named('principal', input.principal, DEFAULT_PRINCIPAL, NAME_LIMITS.principal),
+    permissionSet: named('permissionSet', input.permissionSet, name && defaultPermissionSet(name), NAME_LIMITS.permissionSet),
+  };
+  if (check.problems.length > 0) throw specError(check.problems);
+  return names as ProviderNames;
+}
+
+const CALLOUT_PATH_MAX = 1000;
+
+/** A path below the Named Credential's URL for a test callout: starts with /, no spaces, control characters or #. */
+export function parseCalloutPath(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ok = value.startsWith('/') && !/[\s#]/.test(value) && !FORBIDDEN_CHARS.test(value) && value.length <= CALLOUT_PATH_MAX;
+  if (!ok) throw specError([{ flag: '--path', key: 'error.CalloutPath', tokens: [CALLOUT_PATH_MAX, shown(value)] }]);
+  return value;
 }
 
 function specError(problems: Problem[]): SfError {

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
 import { parseBundleSpec } from '../../src/spec/providerSpec.js';
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
+import { calloutCheckApex, tokenCheckApex } from '../../src/render/renderVerifyApex.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const bundle = renderBundle(
@@ -36,6 +37,18 @@ function syntaxErrors(source: string): string[] {
   return listener.errors;
 }
 
+function anonymousSyntaxErrors(source: string): string[] {
+  const listener = new CollectingListener();
+  ApexParserFactory.createLexerAndParser(source, listener).parser.anonymousUnit();
+  return listener.errors;
+}
+
+/** The anonymous Apex verify runs in the org, for the deployed plugin and a Graph path with quotes to escape. */
+const verifyApex = {
+  token: tokenCheckApex({ className: 'AzureClientCredentialsProvider', type: 'Azure_Client_Credential__mdt', record: 'AzureGraph' }),
+  callout: calloutCheckApex('AzureGraph', "/v1.0/users?$filter=startswith(displayName,'a')"),
+};
+
 describe('generated Apex: syntax (apex-parser)', () => {
   it('renders the plugin class and its test class', () => {
     expect(apexFiles.map((f) => f.fullName)).toEqual(['AzureClientCredentialsProvider', 'AzureClientCredentialsProviderTest']);
@@ -47,6 +60,14 @@ describe('generated Apex: syntax (apex-parser)', () => {
 
   it('reports a syntax error when there is one (the check can fail)', () => {
     expect(syntaxErrors('public class Broken { void m() { Integer x = ; } }').length).toBeGreaterThan(0);
+  });
+
+  it.each(Object.entries(verifyApex))("verify's %s check parses as anonymous Apex", (_name, source) => {
+    expect(anonymousSyntaxErrors(source)).toEqual([]);
+  });
+
+  it('escapes the callout path for its Apex string literal', () => {
+    expect(verifyApex.callout).toContain("'callout:AzureGraph/v1.0/users?$filter=startswith(displayName,\\'a\\')'");
   });
 });
 
@@ -93,6 +114,19 @@ describeWithJava('generated Apex: semantics (apex-ls)', () => {
 
   it('has no semantic errors besides the known override false positives', () => {
     expect(apexLsIssues(classFiles)).toEqual([]);
+  });
+
+  it("verify's anonymous Apex uses the plugin, the record's fields and the platform types correctly", () => {
+    // apex-ls checks classes, so each block becomes the body of a method next to the bundle it runs against.
+    const meta = bundle.find((f) => f.path.endsWith('.cls-meta.xml'))!.content;
+    const wrapped = Object.entries(verifyApex).flatMap(([name, source]) => [
+      { path: `main/default/classes/Verify_${name}.cls`, content: `public class Verify_${name} {\n    public static void run() {\n${source}\n    }\n}\n` },
+      { path: `main/default/classes/Verify_${name}.cls-meta.xml`, content: meta },
+    ]);
+    const objects = bundle.filter((f) => f.type === 'CustomObject' || f.type === 'CustomField');
+    expect(apexLsIssues([...classFiles, ...objects, ...wrapped])).toEqual([]);
+    const broken = wrapped.map((f) => ({ ...f, content: f.content.replace('result.accessToken', 'result.accessTokn') }));
+    expect(apexLsIssues([...classFiles, ...objects, ...broken]).join('\n')).toMatch(/accessTokn/);
   });
 
   it('reports a semantic error when there is one (the check can fail)', () => {

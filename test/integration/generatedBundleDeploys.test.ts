@@ -49,7 +49,7 @@ describe('the generated bundle deploys to an org', () => {
       ['PermissionSet', 'AzureGraph_Callout'],
       ['RemoteSiteSetting', 'TokenHost_login_microsoftonline_com'],
     ]) {
-      expect(await conn.metadata.read(type, name)).toMatchObject({ fullName: name });
+      expect(await conn.metadata.read(type as 'CustomObject', name)).toMatchObject({ fullName: name });
     }
   });
 

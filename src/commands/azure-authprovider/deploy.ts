@@ -1,18 +1,18 @@
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
 import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
+import { SecretCommand } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
-import { checkClientSecret } from '../../spec/providerSpec.js';
-import { clientSecretFrom, SECRET_ENV, type ClientSecret } from '../../spec/clientSecret.js';
+import { SECRET_ENV } from '../../spec/clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type { DeployOutcome };
 
-export default class Deploy extends SfCommand<DeployOutcome> {
+export default class Deploy extends SecretCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -41,10 +41,8 @@ export default class Deploy extends SfCommand<DeployOutcome> {
 
   public async run(): Promise<DeployOutcome> {
     const { flags } = await this.parse(Deploy);
-    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
-    const known = clientSecretFrom(flags['client-secret']);
     // Without a secret and without a person to ask, fail before touching the org.
-    if (!known && !this.canPrompt()) throw new SfError(messages.getMessage('error.SecretRequired', [SECRET_ENV]), 'SecretRequired', [], 2);
+    const known = this.knownSecret(flags['client-secret'], messages.getMessage('error.SecretRequired', [SECRET_ENV]));
 
     const outcome = await deployBundle({
       input: bundleInputFromFlags(flags),
@@ -78,17 +76,6 @@ export default class Deploy extends SfCommand<DeployOutcome> {
     this.present(outcome);
     if (outcome.status === 'Failed') process.exitCode = 1;
     return outcome;
-  }
-
-  private canPrompt(): boolean {
-    return !this.jsonEnabled() && process.stdin.isTTY === true;
-  }
-
-  /** The hidden prompt, asked once the input is known to be valid. */
-  private async promptForSecret(): Promise<ClientSecret> {
-    this.spinner.stop();
-    const value = await this.secretPrompt({ message: messages.getMessage('prompt.Secret') });
-    return { value: checkClientSecret(value, 'the prompt'), source: 'prompt' };
   }
 
   private present(outcome: DeployOutcome): void {

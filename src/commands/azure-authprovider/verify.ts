@@ -1,0 +1,94 @@
+import { Messages, SfError } from '@salesforce/core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
+import { SecretCommand } from '../../flags/secretCommand.js';
+import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
+import { SECRET_ENV } from '../../spec/clientSecret.js';
+import type { Check } from '../../verify/checks.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
+
+export type { VerifyOutcome };
+
+const optional = <T extends { required?: boolean }>(flag: T): T => ({ ...flag, required: false });
+
+export default class Verify extends SecretCommand<VerifyOutcome> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
+    name: optional(providerFlags.name),
+    'tenant-id': providerFlags['tenant-id'],
+    'client-id': optional(providerFlags['client-id']),
+    'client-secret': providerFlags['client-secret'],
+    cloud: providerFlags.cloud,
+    'token-url': Flags.string({
+      summary: messages.getMessage('flags.token-url.summary'),
+      description: messages.getMessage('flags.token-url.description'),
+    }),
+    scope: providerFlags.scope,
+    resource: providerFlags.resource,
+    endpoint: providerFlags.endpoint,
+    'named-credential': providerFlags['named-credential'],
+    'external-credential': providerFlags['external-credential'],
+    principal: providerFlags.principal,
+    'permission-set': providerFlags['permission-set'],
+    path: Flags.string({
+      summary: messages.getMessage('flags.path.summary'),
+      description: messages.getMessage('flags.path.description', [DEFAULT_GRAPH_PATH]),
+    }),
+    'show-token': Flags.boolean({ summary: messages.getMessage('flags.show-token.summary'), default: false }),
+  };
+
+  public async run(): Promise<VerifyOutcome> {
+    const { flags, metadata } = await this.parse(Verify);
+    // Any of the app's coordinates asks for the local check; its validation then names what else it needs.
+    const local = [flags['client-id'], flags['tenant-id'], flags['token-url']].some((value) => value !== undefined);
+    const orgGiven = metadata.flags['target-org']?.setFromDefault !== true && flags['target-org'] !== undefined;
+    // A default org is used only when a provider name says what to check in it.
+    const org = flags.name !== undefined || orgGiven ? flags['target-org'] : undefined;
+    if (flags.name !== undefined && !org) throw new SfError(messages.getMessage('error.NoOrg'), 'NoOrg', [], 2);
+    const known = local ? this.knownSecret(flags['client-secret'], messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
+
+    const outcome = await verifyProvider({
+      input: providerInputFromFlags(flags),
+      local,
+      secret: async () => known ?? this.promptForSecret(),
+      org,
+      path: flags.path,
+      showToken: flags['show-token'],
+      onStage: (stage) => this.spinner.start(stage),
+    });
+    this.spinner.stop();
+    this.present(outcome);
+    process.exitCode = outcome.exitCode;
+    return outcome;
+  }
+
+  private present(outcome: VerifyOutcome): void {
+    const mark: Record<Check['status'], string> = { pass: 'ok', warn: 'warning', fail: 'FAILED', skip: 'skipped' };
+    this.table({
+      data: outcome.checks.map((check) => ({ status: mark[check.status], check: check.id, result: check.summary })),
+      columns: [
+        { key: 'status', name: 'Status' },
+        { key: 'check', name: 'Check' },
+        { key: 'result', name: 'Result' },
+      ],
+    });
+    const { token } = outcome;
+    if (token) {
+      this.log(messages.getMessage('output.Token', [token.audience ?? '-', token.tenant ?? '-', token.appId ?? '-', token.roles.join(', ') || '-', token.expiresAt ?? '-']));
+      if (token.accessToken) this.log(messages.getMessage('output.AccessToken', [token.accessToken]));
+    }
+    const toFix = outcome.checks.filter((check) => check.fix !== undefined && (check.status === 'fail' || check.status === 'warn'));
+    for (const check of toFix) {
+      const log = check.debugLog ? `\n  ${messages.getMessage('output.DebugLog', [check.debugLog])}` : '';
+      this.log(messages.getMessage('output.Fix', [check.id, check.fix ?? '', log]));
+    }
+    if (outcome.status === 'Passed') this.log(messages.getMessage('output.Passed', [outcome.checks.filter((check) => check.status === 'pass').length]));
+    else this.logToStderr(messages.getMessage('output.Failed', [outcome.failure ?? '', outcome.exitCode]));
+  }
+}

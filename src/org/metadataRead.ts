@@ -1,0 +1,47 @@
+/*
+ * Reading existing components back through the Metadata API (readMetadata, listMetadata), normalized: a missing
+ * component is undefined, and repeated elements are always arrays whatever jsforce's schema knows of the type.
+ */
+import type { Connection } from '@salesforce/core';
+
+export type Component = Record<string, unknown>;
+
+/** readMetadata takes at most ten names per call. */
+const READ_BATCH = 10;
+
+export function asList<T>(value: T | T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** An element's text; jsforce gives typed values (xsi:type) as `{ _: text }` and nil ones as attributes only. */
+export function textValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value !== null && typeof value === 'object' && '_' in value) return textValue((value as { _: unknown })._);
+  return undefined;
+}
+
+export async function readComponents(conn: Connection, type: string, names: string[]): Promise<Array<Component | undefined>> {
+  const found: Array<Component | undefined> = [];
+  for (let start = 0; start < names.length; start += READ_BATCH) {
+    const batch = names.slice(start, start + READ_BATCH);
+    // jsforce's type list lacks some types (ExternalCredential); the call is the same for all of them.
+    // eslint-disable-next-line no-await-in-loop
+    const records = (await conn.metadata.read(type as 'CustomObject', batch)) as unknown as unknown[];
+    for (const record of asList(records)) {
+      const component = record as Component | null | undefined;
+      found.push(component && typeof component.fullName === 'string' && component.fullName !== '' ? component : undefined);
+    }
+  }
+  return found;
+}
+
+export async function readComponent(conn: Connection, type: string, name: string): Promise<Component | undefined> {
+  return (await readComponents(conn, type, [name]))[0];
+}
+
+export async function listNames(conn: Connection, type: string): Promise<string[]> {
+  const listed = await conn.metadata.list({ type });
+  return asList(listed).map((entry) => entry.fullName);
+}

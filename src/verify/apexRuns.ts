@@ -1,0 +1,124 @@
+/*
+ * The two runs of anonymous Apex that prove the setup from inside the org, as the org's user: the plugin asked for a
+ * token (Entra's own error surfaces), and a GET through the Named Credential (the API's HTTP status surfaces).
+ * Each outcome is read the way Salesforce reports it: compile problem, exception message, or the debug log's
+ * callout lines. A failed run's debug log is saved to a file for the user.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Messages, type Connection } from '@salesforce/core';
+import { executeAnonymous, type AnonymousApexResult } from '../org/anonymousApex.js';
+import { calloutCheckApex, tokenCheckApex } from '../render/renderVerifyApex.js';
+import { fail, pass, warn, type Check } from './checks.js';
+import { aadstsCodeIn, diagnoseEntraError } from './entraDiagnosis.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
+
+export type RunOptions = {
+  /** Where a failed run's debug log is written. */
+  logDir: string;
+  /** File name stem for saved logs, unique per verify run. */
+  logStem: string;
+};
+
+/** First line of a message, for a one-line summary. */
+const firstLine = (text: string): string => text.split(/\r?\n/)[0].trim();
+
+function saveLog(check: Check, result: AnonymousApexResult, options: RunOptions, step: string): Check {
+  if (check.status !== 'fail' || !result.log) return check;
+  const file = join(options.logDir, `${options.logStem}-${step}.log`);
+  writeFileSync(file, result.log, { mode: 0o600 });
+  return { ...check, debugLog: file };
+}
+
+function compileFailure(id: string, result: AnonymousApexResult): Check {
+  return fail(id, 'org-setup', messages.getMessage('check.CompileProblem', [result.compileProblem ?? '', result.line, result.column]), messages.getMessage('fix.DeployAgain'));
+}
+
+/** Reads the plugin's exception: Entra's AADSTS code, a missing remote site, the placeholder secret, or the network. */
+export function tokenRunCheck(result: AnonymousApexResult, username: string): Check {
+  const id = 'token-in-org';
+  if (!result.compiled) return compileFailure(id, result);
+  if (result.success) return pass(id, messages.getMessage('check.TokenInOrg', [username]));
+  const message = result.exceptionMessage ?? '';
+  const code = aadstsCodeIn(message);
+  if (code !== undefined) {
+    const diagnosis = diagnoseEntraError(code, firstLine(message));
+    return fail(id, diagnosis.category, messages.getMessage('check.TokenInOrgRefused', [`AADSTS${code}`, diagnosis.cause]), diagnosis.fix);
+  }
+  if (/Unauthorized endpoint/i.test(message)) {
+    return fail(id, 'org-setup', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.RemoteSiteRun'));
+  }
+  if (/placeholder/i.test(message)) {
+    return fail(id, 'org-setup', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.SecretInRecord'));
+  }
+  if (/failed with HTTP 4\d\d/.test(message)) {
+    return fail(id, 'credentials', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.TokenEndpointRefused'));
+  }
+  if (/timed out|Unable to tunnel|UnknownHost|not JSON|HTTP 5\d\d/i.test(message)) {
+    return fail(id, 'unreachable', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.TokenEndpointFromOrg'));
+  }
+  return fail(id, 'org-setup', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.ReadLog'));
+}
+
+/** The HTTP status of the last callout: Salesforce's CALLOUT_RESPONSE line, or the line the check itself logs. */
+export function calloutStatusIn(log: string | undefined): number | undefined {
+  if (!log) return undefined;
+  const platform = [...log.matchAll(/\|CALLOUT_RESPONSE\|[^\n]*StatusCode=(\d{3})/g)];
+  if (platform.length > 0) return Number(platform[platform.length - 1][1]);
+  const own = /sf azure-authprovider verify: HTTP (\d{3})/.exec(log);
+  return own ? Number(own[1]) : undefined;
+}
+
+/** The API's error, as `code: message`, from an error body the check logged (Graph: {"error":{"code","message"}}). */
+function apiErrorIn(log: string | undefined): string | undefined {
+  const body = /sf azure-authprovider verify: (?!HTTP \d{3}\b)([^\n]+)/.exec(log ?? '')?.[1];
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } | string; error_description?: string };
+    if (typeof parsed.error === 'object') return [parsed.error.code, parsed.error.message].filter(Boolean).join(': ');
+    return [parsed.error, parsed.error_description].filter(Boolean).join(': ') || undefined;
+  } catch {
+    return body.slice(0, 200);
+  }
+}
+
+export function calloutRunCheck(result: AnonymousApexResult, target: string, model: 'external' | 'legacy' | undefined): Check {
+  const id = 'callout';
+  if (!result.compiled) return compileFailure(id, result);
+  if (!result.success) {
+    const message = result.exceptionMessage ?? '';
+    const fix = /couldn't access the credential/i.test(message)
+      ? 'fix.CredentialAccess'
+      : /Unauthorized endpoint/i.test(message)
+        ? 'fix.NamedCredentialUrl'
+        : model === 'legacy'
+          ? 'fix.CalloutLegacy'
+          : 'fix.ReadLog';
+    return fail(id, 'org-setup', messages.getMessage('check.CalloutFailed', [target, firstLine(message)]), messages.getMessage(fix));
+  }
+  const status = calloutStatusIn(result.log);
+  if (status === undefined) return warn(id, messages.getMessage('check.CalloutNoStatus', [target]));
+  if (status < 400) return pass(id, messages.getMessage('check.Callout', [target, status]));
+  const apiError = apiErrorIn(result.log);
+  const said = apiError ? messages.getMessage('check.ApiSaid', [apiError]) : '';
+  const key = status === 401 ? 'Callout401' : status === 403 ? 'Callout403' : status === 404 ? 'Callout404' : 'CalloutStatus';
+  return fail(id, 'api-access', `${messages.getMessage(`check.${key}`, [target, status])}${said}`, messages.getMessage(`fix.${key}`));
+}
+
+export async function runTokenCheck(conn: Connection, plugin: { className: string; type: string; record: string }, username: string, options: RunOptions): Promise<Check> {
+  const result = await executeAnonymous(conn, tokenCheckApex(plugin));
+  return saveLog(tokenRunCheck(result, username), result, options, 'token');
+}
+
+export async function runCalloutCheck(
+  conn: Connection,
+  namedCredential: string,
+  path: string,
+  model: 'external' | 'legacy' | undefined,
+  options: RunOptions
+): Promise<Check> {
+  const result = await executeAnonymous(conn, calloutCheckApex(namedCredential, path));
+  return saveLog(calloutRunCheck(result, `callout:${namedCredential}${path}`, model), result, options, 'callout');
+}

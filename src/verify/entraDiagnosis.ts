@@ -1,0 +1,70 @@
+/*
+ * Plain-language causes and fixes for Entra's AADSTS error codes, and the checks a token's claims allow: were
+ * application permissions granted, and is the token meant for the API the Named Credential calls.
+ */
+import { Messages } from '@salesforce/core';
+import { CLOUD_HOSTS, CLOUDS } from '../spec/platform.js';
+import type { FailureCategory } from './checks.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
+
+/** AADSTS code -> the message key of its cause and fix. Codes absent here are explained by Entra's own sentence. */
+const AADSTS_CAUSES: Record<number, string> = {
+  7000215: 'WrongSecret',
+  7000222: 'ExpiredSecret',
+  7000216: 'NoSecret',
+  700016: 'AppNotInTenant',
+  90002: 'TenantNotFound',
+  900023: 'TenantInvalid',
+  1002012: 'InvalidScope',
+  70011: 'InvalidScope',
+  500011: 'ResourceNotInTenant',
+};
+
+export type EntraDiagnosis = { category: FailureCategory; cause: string; fix: string };
+
+/** Why Entra refused a token request, from its code (preferred) or its description. */
+export function diagnoseEntraError(code: number | undefined, description: string | undefined): EntraDiagnosis {
+  const key = code === undefined ? undefined : AADSTS_CAUSES[code];
+  if (key) {
+    return { category: 'credentials', cause: messages.getMessage(`entra.${key}.cause`), fix: messages.getMessage(`entra.${key}.fix`) };
+  }
+  return {
+    category: 'credentials',
+    cause: messages.getMessage('entra.Other.cause', [description ?? messages.getMessage('entra.NoDescription')]),
+    fix: messages.getMessage('entra.Other.fix', [code === undefined ? '' : `AADSTS${code}`]),
+  };
+}
+
+/** The AADSTS number named in a message, such as an exception the plugin threw in the org. */
+export function aadstsCodeIn(message: string): number | undefined {
+  const match = /AADSTS(\d+)/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Microsoft Graph's application id: v1 tokens for Graph carry it as their audience. */
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const GRAPH_HOSTS = new Set(CLOUDS.map((cloud) => CLOUD_HOSTS[cloud].graph));
+
+function originOf(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * 'match' or 'mismatch' when the audience can be compared with the endpoint, 'unknown' when it cannot (an api://
+ * or GUID audience of a custom API, or no endpoint known).
+ */
+export function audienceFits(audience: string, endpoint: string | undefined): 'match' | 'mismatch' | 'unknown' {
+  const endpointOrigin = endpoint ? originOf(endpoint) : undefined;
+  if (!endpointOrigin) return 'unknown';
+  if (audience.toLowerCase() === GRAPH_APP_ID) return GRAPH_HOSTS.has(new URL(endpointOrigin).hostname) ? 'match' : 'mismatch';
+  const audienceOrigin = originOf(audience);
+  if (!audienceOrigin) return 'unknown';
+  return audienceOrigin === endpointOrigin ? 'match' : 'mismatch';
+}

@@ -1,0 +1,239 @@
+/*
+ * Reads one provider's pieces back from the org and checks that each exists and points at the next: Auth. Provider
+ * -> plugin class and custom metadata record -> token host's remote site; Named Credential -> External Credential
+ * -> principal -> permission set -> its assignment to the user -> the principal's authentication. What it learns
+ * (class, record, Named Credential URL, model) feeds the anonymous Apex runs.
+ */
+import { Messages, type Connection } from '@salesforce/core';
+import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
+import type { ProviderNames } from '../spec/providerSpec.js';
+import { soqlString } from '../org/orgProfile.js';
+import { asList, listNames, readComponent, readComponents, textValue, type Component } from '../org/metadataRead.js';
+import { principalStatus } from '../deploy/principalAuthentication.js';
+import { fail, pass, skip, type Check } from './checks.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
+
+export type OrgPieces = {
+  checks: Check[];
+  model?: 'external' | 'legacy';
+  /** Set when the class and record exist, so the plugin can be asked for a token. */
+  plugin?: { className: string; type: string; record: string };
+  /** Set when the Named Credential exists. */
+  namedCredential?: { name: string; url?: string };
+  tokenUrl?: string;
+};
+
+const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+const orgSetup = (id: string, summaryKey: string, tokens: Array<string | number>, fixKey: string, fixTokens: Array<string | number> = []): Check =>
+  fail(id, 'org-setup', messages.getMessage(summaryKey, tokens), messages.getMessage(fixKey, fixTokens));
+
+/** The parameters of a credential, as { type, name, value, ... } text records. */
+function parameters(component: Component, element: string): Array<Record<string, string | undefined>> {
+  return asList(component[element] as Component | Component[] | undefined).map((parameter) =>
+    Object.fromEntries(Object.entries(parameter).map(([key, value]) => [key, textValue(value)]))
+  );
+}
+
+function recordValues(record: Component): Map<string, string | undefined> {
+  const values = asList(record.values as Component | Component[] | undefined);
+  return new Map(values.map((entry) => [textValue(entry.field) ?? '', textValue(entry.value)]));
+}
+
+async function checkAuthProvider(conn: Connection, name: string, checks: Check[]): Promise<{ plugin: string; record: string } | undefined> {
+  const provider = await readComponent(conn, 'AuthProvider', name);
+  if (!provider) {
+    checks.push(orgSetup('auth-provider', 'check.AuthProviderMissing', [name], 'fix.Deploy', [name]));
+    return undefined;
+  }
+  const plugin = textValue(provider.plugin);
+  const record = textValue(provider.customMetadataTypeRecord);
+  if (textValue(provider.providerType) !== 'Custom' || !plugin || !record) {
+    checks.push(orgSetup('auth-provider', 'check.AuthProviderNotPlugin', [name], 'fix.Deploy', [name]));
+    return undefined;
+  }
+  const executionUser = textValue(provider.executionUser);
+  const { records } = await conn.query<{ IsActive: boolean }>(`SELECT IsActive FROM User WHERE Username = ${soqlString(executionUser ?? '')}`);
+  if (!executionUser || records.length === 0 || !records[0].IsActive) {
+    checks.push(orgSetup('auth-provider', 'check.ExecutionUser', [name, executionUser ?? '-'], 'fix.ExecutionUser', [name]));
+    return undefined;
+  }
+  checks.push(pass('auth-provider', messages.getMessage('check.AuthProvider', [name, plugin, record, executionUser])));
+  return { plugin, record };
+}
+
+async function checkPluginClass(conn: Connection, className: string, checks: Check[]): Promise<boolean> {
+  const { records } = await conn.query<{ Status: string }>(`SELECT Id, Status FROM ApexClass WHERE Name = ${soqlString(className)}`);
+  if (records.length === 0 || records[0].Status !== 'Active') {
+    checks.push(orgSetup('plugin-class', 'check.ClassMissing', [className], 'fix.DeployAgain'));
+    return false;
+  }
+  checks.push(pass('plugin-class', messages.getMessage('check.Class', [className])));
+  return true;
+}
+
+/** `Type__mdt.Record`, as an Auth. Provider names its record, split into the type and the record's own name. */
+function recordRef(reference: string): { type: string; record: string; fullName: string } {
+  const [type, record = ''] = reference.split('.');
+  const base = type.replace(/__mdt$/i, '');
+  return { type: `${base}__mdt`, record, fullName: `${base}.${record}` };
+}
+
+/** The record's type and values; the secret is only compared with the placeholder, never kept or shown. */
+async function checkRecord(conn: Connection, provider: string, reference: string, checks: Check[]): Promise<string | undefined> {
+  const { type: typeName, fullName: record } = recordRef(reference);
+  const [type] = await readComponents(conn, 'CustomObject', [typeName]);
+  if (!type) {
+    checks.push(orgSetup('metadata-type', 'check.TypeMissing', [typeName], 'fix.DeployAgain'));
+    return undefined;
+  }
+  checks.push(pass('metadata-type', messages.getMessage('check.Type', [typeName])));
+  const found = await readComponent(conn, 'CustomMetadata', record);
+  if (!found) {
+    checks.push(orgSetup('metadata-record', 'check.RecordMissing', [record], 'fix.Deploy', [provider]));
+    return undefined;
+  }
+  const values = recordValues(found);
+  const tokenUrl = values.get(FIELDS.tokenUrl.apiName);
+  const secret = values.get(FIELDS.clientSecret.apiName);
+  const named = values.get(FIELDS.providerName.apiName);
+  if (!tokenUrl || !values.get(FIELDS.clientId.apiName)) {
+    checks.push(orgSetup('metadata-record', 'check.RecordIncomplete', [record], 'fix.Deploy', [provider]));
+  } else if (!secret || secret === SECRET_PLACEHOLDER) {
+    checks.push(orgSetup('metadata-record', 'check.RecordNoSecret', [record], 'fix.Deploy', [provider]));
+  } else if (!same(named, provider)) {
+    // The plugin builds the callback URL from this value: another name sends the flow to another provider.
+    checks.push(orgSetup('metadata-record', 'check.RecordOtherProvider', [record, named ?? '-', provider], 'fix.Deploy', [provider]));
+  } else {
+    const tenant = values.get(FIELDS.tenantId.apiName);
+    checks.push(pass('metadata-record', messages.getMessage('check.Record', [record, values.get(FIELDS.clientId.apiName) ?? '', tenant ?? '-', tokenUrl])));
+  }
+  return tokenUrl;
+}
+
+/** Salesforce allows a callout when an active remote site's URL is a prefix of the endpoint. */
+async function checkRemoteSite(conn: Connection, tokenUrl: string, checks: Check[]): Promise<void> {
+  const names = await listNames(conn, 'RemoteSiteSetting');
+  const sites = (await readComponents(conn, 'RemoteSiteSetting', names)).filter((site): site is Component => site !== undefined);
+  const covering = sites.find((site) => {
+    const url = textValue(site.url)?.replace(/\/$/, '').toLowerCase();
+    return textValue(site.isActive) === 'true' && url !== undefined && `${tokenUrl.toLowerCase()}/`.startsWith(`${url}/`);
+  });
+  const origin = new URL(tokenUrl).origin;
+  checks.push(
+    covering
+      ? pass('remote-site', messages.getMessage('check.RemoteSite', [String(covering.fullName), origin]))
+      : orgSetup('remote-site', 'check.RemoteSiteMissing', [origin], 'fix.RemoteSite', [origin])
+  );
+}
+
+async function checkNamedCredential(conn: Connection, names: ProviderNames, checks: Check[]): Promise<Pick<OrgPieces, 'model' | 'namedCredential'>> {
+  const found = await readComponent(conn, 'NamedCredential', names.namedCredential);
+  if (!found) {
+    checks.push(orgSetup('named-credential', 'check.NamedCredentialMissing', [names.namedCredential], 'fix.Deploy', [names.name]));
+    return {};
+  }
+  const params = parameters(found, 'namedCredentialParameters');
+  const external = params.find((param) => param.parameterType === 'Authentication')?.externalCredential;
+  const url = params.find((param) => param.parameterType === 'Url')?.parameterValue ?? textValue(found.endpoint);
+  const namedCredential = { name: names.namedCredential, url };
+  if (external) {
+    if (!same(external, names.externalCredential)) {
+      checks.push(orgSetup('named-credential', 'check.NamedCredentialOtherCredential', [names.namedCredential, external, names.externalCredential], 'fix.ExternalCredentialFlag'));
+      return { model: 'external', namedCredential };
+    }
+    checks.push(pass('named-credential', messages.getMessage('check.NamedCredential', [names.namedCredential, url ?? '-', external])));
+    return { model: 'external', namedCredential };
+  }
+  const authProvider = textValue(found.authProvider);
+  if (!same(authProvider, names.name)) {
+    checks.push(orgSetup('named-credential', 'check.NamedCredentialOtherProvider', [names.namedCredential, authProvider ?? '-', names.name], 'fix.Deploy', [names.name]));
+  } else {
+    checks.push(pass('named-credential', messages.getMessage('check.NamedCredentialLegacy', [names.namedCredential, url ?? '-', names.name])));
+  }
+  return { model: 'legacy', namedCredential };
+}
+
+async function checkExternalCredential(conn: Connection, names: ProviderNames, checks: Check[]): Promise<boolean> {
+  const found = await readComponent(conn, 'ExternalCredential', names.externalCredential);
+  if (!found) {
+    checks.push(orgSetup('external-credential', 'check.ExternalCredentialMissing', [names.externalCredential], 'fix.Deploy', [names.name]));
+    return false;
+  }
+  const params = parameters(found, 'externalCredentialParameters');
+  const authProvider = params.find((param) => param.parameterType === 'AuthProvider')?.authProvider;
+  const principal = params.find((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, names.principal));
+  if (!same(authProvider, names.name)) {
+    checks.push(orgSetup('external-credential', 'check.ExternalCredentialOtherProvider', [names.externalCredential, authProvider ?? '-', names.name], 'fix.Deploy', [names.name]));
+    return false;
+  }
+  if (!principal) {
+    checks.push(orgSetup('external-credential', 'check.PrincipalMissing', [names.externalCredential, names.principal], 'fix.PrincipalFlag'));
+    return false;
+  }
+  checks.push(pass('external-credential', messages.getMessage('check.ExternalCredential', [names.externalCredential, names.name, names.principal])));
+  return true;
+}
+
+/** The permission set must grant the principal and the User External Credential object, and be assigned to the user. */
+async function checkPermissionSet(conn: Connection, names: ProviderNames, username: string, checks: Check[]): Promise<void> {
+  const found = await readComponent(conn, 'PermissionSet', names.permissionSet);
+  if (!found) {
+    checks.push(orgSetup('permission-set', 'check.PermissionSetMissing', [names.permissionSet], 'fix.Deploy', [names.name]));
+    return;
+  }
+  const access = principalAccessName(names.externalCredential, names.principal);
+  const grants = asList(found.externalCredentialPrincipalAccesses as Component | Component[] | undefined).some(
+    (entry) => same(textValue(entry.externalCredentialPrincipal), access) && textValue(entry.enabled) === 'true'
+  );
+  const objectAccess = asList(found.objectPermissions as Component | Component[] | undefined).some(
+    (entry) => textValue(entry.object) === 'UserExternalCredential' && textValue(entry.allowRead) === 'true'
+  );
+  if (!grants || !objectAccess) {
+    checks.push(orgSetup('permission-set', grants ? 'check.PermissionSetNoObject' : 'check.PermissionSetNoPrincipal', [names.permissionSet, access], 'fix.Deploy', [names.name]));
+    return;
+  }
+  checks.push(pass('permission-set', messages.getMessage('check.PermissionSet', [names.permissionSet, access])));
+  const { records } = await conn.query<{ Id: string }>(
+    `SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = ${soqlString(names.permissionSet)} AND Assignee.Username = ${soqlString(username)}`
+  );
+  checks.push(
+    records.length > 0
+      ? pass('permission-set-assignment', messages.getMessage('check.Assigned', [names.permissionSet, username]))
+      : orgSetup('permission-set-assignment', 'check.NotAssigned', [names.permissionSet, username], 'fix.Assign', [names.permissionSet, username])
+  );
+}
+
+async function checkPrincipal(conn: Connection, names: ProviderNames, checks: Check[]): Promise<void> {
+  const status = await principalStatus(conn, names.externalCredential, names.principal);
+  checks.push(
+    status === 'Configured'
+      ? pass('principal-authentication', messages.getMessage('check.PrincipalConfigured', [names.principal, names.externalCredential]))
+      : orgSetup('principal-authentication', 'check.PrincipalNotConfigured', [names.principal, names.externalCredential], 'fix.Authenticate', [names.name])
+  );
+}
+
+export async function checkOrgPieces(conn: Connection, names: ProviderNames, username: string): Promise<OrgPieces> {
+  const checks: Check[] = [];
+  const pieces: OrgPieces = { checks };
+  const provider = await checkAuthProvider(conn, names.name, checks);
+  const plugin = provider?.plugin ?? SHARED.pluginClass;
+  const record = recordRef(provider?.record ?? `${SHARED.metadataType}__mdt.${names.name}`);
+  const classFound = await checkPluginClass(conn, plugin, checks);
+  pieces.tokenUrl = await checkRecord(conn, names.name, `${record.type}.${record.record}`, checks);
+  if (pieces.tokenUrl) await checkRemoteSite(conn, pieces.tokenUrl, checks);
+  else checks.push(skip('remote-site', messages.getMessage('check.RemoteSiteUnknown')));
+  if (classFound && pieces.tokenUrl) pieces.plugin = { className: plugin, type: record.type, record: record.record };
+
+  Object.assign(pieces, await checkNamedCredential(conn, names, checks));
+  if (pieces.model === 'external') {
+    if (await checkExternalCredential(conn, names, checks)) {
+      await checkPermissionSet(conn, names, username, checks);
+      await checkPrincipal(conn, names, checks);
+    }
+  } else if (pieces.model === 'legacy') {
+    checks.push(skip('principal-authentication', messages.getMessage('check.LegacyAuthentication', [names.namedCredential])));
+  }
+  return pieces;
+}

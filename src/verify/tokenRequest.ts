@@ -1,0 +1,127 @@
+/*
+ * The client_credentials request made from this machine, exactly as the Apex plugin makes it in the org, and what
+ * its answer says: the access token's claims on success, Entra's error fields on failure. The token is decoded
+ * without checking its signature: only the claims matter here, and only the API verifies tokens.
+ */
+import type { TokenRequestSpec } from '../spec/providerSpec.js';
+
+export type TokenClaims = {
+  audience?: string;
+  tenant?: string;
+  appId?: string;
+  /** Application permissions granted to the app (admin consent), empty when none. */
+  roles: string[];
+  issuer?: string;
+  expiresAt?: string;
+  version?: string;
+};
+
+export type TokenAnswer =
+  | { kind: 'token'; status: number; accessToken: string; expiresIn?: number; claims?: TokenClaims }
+  | {
+      kind: 'refused';
+      status: number;
+      error?: string;
+      /** The AADSTS number, from error_codes or the description's prefix. */
+      code?: number;
+      /** The first line of error_description: Entra appends trace lines after it. */
+      description?: string;
+      traceId?: string;
+      correlationId?: string;
+      timestamp?: string;
+    }
+  | { kind: 'unreachable'; reason: string }
+  | { kind: 'unexpected'; status: number; contentType: string };
+
+export const TOKEN_TIMEOUT_MS = 30000;
+
+/** The form body the plugin sends: grant, client id and secret, then scope (v2) or resource (v1). */
+export function tokenRequestBody(spec: TokenRequestSpec, secret: string): URLSearchParams {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: spec.clientId, client_secret: secret });
+  if (spec.scope) form.set('scope', spec.scope);
+  if (spec.resource) form.set('resource', spec.resource);
+  return form;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** The claims of a JWT access token; undefined when the token is not a JWT (some non-Entra servers). */
+export function decodeClaims(token: string): TokenClaims | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  let claims: Record<string, unknown>;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (claims === null || typeof claims !== 'object') return undefined;
+  const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined;
+  return {
+    audience: text(claims.aud),
+    tenant: text(claims.tid),
+    appId: text(claims.azp) ?? text(claims.appid),
+    roles: Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [],
+    issuer: text(claims.iss),
+    expiresAt: exp,
+    version: text(claims.ver),
+  };
+}
+
+function refusal(status: number, body: Record<string, unknown>): TokenAnswer {
+  const description = text(body.error_description);
+  const codes = Array.isArray(body.error_codes) ? body.error_codes : [];
+  const fromDescription = description ? /^AADSTS(\d+)/.exec(description)?.[1] : undefined;
+  const code = typeof codes[0] === 'number' ? codes[0] : fromDescription ? Number(fromDescription) : undefined;
+  return {
+    kind: 'refused',
+    status,
+    error: text(body.error),
+    code,
+    description: description?.split(/\r?\n/)[0].trim(),
+    traceId: text(body.trace_id),
+    correlationId: text(body.correlation_id),
+    timestamp: text(body.timestamp),
+  };
+}
+
+/** Why a request never got an answer, in the words of the network layer (ECONNREFUSED, ENOTFOUND, a timeout). */
+function unreachable(error: unknown): TokenAnswer {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const name = (error as Error).name;
+  const reason = name === 'TimeoutError' ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : cause?.code ?? cause?.message ?? (error as Error).message;
+  return { kind: 'unreachable', reason };
+}
+
+export async function requestToken(spec: TokenRequestSpec, secret: string, timeoutMs = TOKEN_TIMEOUT_MS): Promise<TokenAnswer> {
+  let response: Response;
+  let body: string;
+  try {
+    response = await fetch(spec.tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: tokenRequestBody(spec, secret),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
+    body = await response.text();
+  } catch (error) {
+    return unreachable(error);
+  }
+  let json: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!json) return { kind: 'unexpected', status: response.status, contentType };
+  const accessToken = text(json.access_token);
+  if (response.ok && accessToken) {
+    const expiresIn = Number(json.expires_in);
+    return { kind: 'token', status: response.status, accessToken, expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined, claims: decodeClaims(accessToken) };
+  }
+  if (!response.ok && (json.error !== undefined || json.error_description !== undefined)) return refusal(response.status, json);
+  return { kind: 'unexpected', status: response.status, contentType };
+}

@@ -1,0 +1,127 @@
+/*
+ * The verify pipeline: input -> validated token request and/or provider names (every input problem is reported
+ * before any request) -> the local token check -> the org's pieces -> the plugin asked for a token in the org ->
+ * a callout through the Named Credential. The result lists every check; the first failure sets the exit code.
+ */
+import { tmpdir } from 'node:os';
+import { Messages, SfError, type Org } from '@salesforce/core';
+import { parseCalloutPath, parseProviderNames, parseTokenRequestSpec, type ProviderInput, type ProviderNames, type TokenRequestSpec } from './spec/providerSpec.js';
+import type { ClientSecret } from './spec/clientSecret.js';
+import { CLOUD_HOSTS, CLOUDS } from './spec/platform.js';
+import { describeOrg } from './org/orgProfile.js';
+import { EXIT_CODES, firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
+import { checkTokenLocally, type TokenSummary } from './verify/localTokenCheck.js';
+import { checkOrgPieces } from './verify/orgPieces.js';
+import { runCalloutCheck, runTokenCheck } from './verify/apexRuns.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
+
+/** A Graph path any app that may read its tenant's basic profile can GET (Organization.Read.All or Directory.Read.All). */
+export const DEFAULT_GRAPH_PATH = '/v1.0/organization?$select=id';
+const GRAPH_HOSTS = new Set(CLOUDS.map((cloud) => CLOUD_HOSTS[cloud].graph));
+
+export type VerifyOptions = {
+  input: ProviderInput;
+  /** Run the local token check (the app's client id is known). */
+  local: boolean;
+  /** Called once the input is valid, and only for the local check. */
+  secret: () => Promise<ClientSecret>;
+  /** The org for the in-org check; none means local only. */
+  org?: Org;
+  path?: string;
+  showToken: boolean;
+  /** Where failed runs' debug logs go; the OS temp directory by default. */
+  logDir?: string;
+  onStage?: (stage: string) => void;
+};
+
+export type VerifyOutcome = {
+  status: 'Passed' | 'Failed';
+  /** What kind of problem the first failure is; absent when every check passed. */
+  failure?: FailureCategory;
+  exitCode: number;
+  checks: Check[];
+  token?: TokenSummary;
+  provider?: string;
+  targetOrg?: { username: string; orgId: string; instanceUrl: string };
+  secretSource?: ClientSecret['source'];
+};
+
+type Plan = { token?: TokenRequestSpec; names?: ProviderNames; path?: string };
+
+/** Validates everything before the first request, so a typo never costs a round trip. */
+function plan(options: VerifyOptions): Plan {
+  if (!options.local && !options.org) throw new SfError(messages.getMessage('error.NothingToVerify'), 'NothingToVerify', [], 2);
+  const problems: string[] = [];
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return undefined;
+    }
+  };
+  const result: Plan = {
+    token: options.local ? attempt(() => parseTokenRequestSpec(options.input)) : undefined,
+    names: options.org ? attempt(() => parseProviderNames(options.input)) : undefined,
+    path: attempt(() => parseCalloutPath(options.path)),
+  };
+  if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
+  return result;
+}
+
+function defaultPath(url: string | undefined): string {
+  try {
+    return url && GRAPH_HOSTS.has(new URL(url).hostname) ? DEFAULT_GRAPH_PATH : '/';
+  } catch {
+    return '/';
+  }
+}
+
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutcome> {
+  const { token: tokenSpec, names, path } = plan(options);
+  const checks: Check[] = [];
+  const outcome: Omit<VerifyOutcome, 'status' | 'exitCode' | 'checks'> = { provider: names?.name };
+
+  if (tokenSpec) {
+    const secret = await options.secret();
+    outcome.secretSource = secret.source;
+    options.onStage?.(messages.getMessage('stage.Local', [tokenSpec.tokenUrl]));
+    const local = await checkTokenLocally(tokenSpec, secret.value, options.showToken);
+    checks.push(...local.checks);
+    outcome.token = local.token;
+  }
+
+  if (options.org && names) {
+    options.onStage?.(messages.getMessage('stage.Org', [names.name]));
+    const conn = options.org.getConnection();
+    const profile = await describeOrg(conn);
+    outcome.targetOrg = { username: profile.username, orgId: profile.orgId, instanceUrl: profile.instanceUrl };
+    const pieces = await checkOrgPieces(conn, names, profile.username);
+    checks.push(...pieces.checks);
+    const runOptions = { logDir: options.logDir ?? tmpdir(), logStem: `azure-authprovider-verify-${names.name}-${Date.now()}` };
+    if (pieces.plugin) {
+      options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
+      checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));
+    } else {
+      checks.push(skip('token-in-org', messages.getMessage('check.TokenInOrgSkipped')));
+    }
+    if (pieces.namedCredential) {
+      const calloutPath = path ?? defaultPath(pieces.namedCredential.url);
+      options.onStage?.(messages.getMessage('stage.Callout', [pieces.namedCredential.name, calloutPath]));
+      checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, runOptions));
+    } else {
+      checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
+    }
+  }
+
+  const failed = firstFailure(checks);
+  return {
+    status: failed ? 'Failed' : 'Passed',
+    failure: failed?.category,
+    exitCode: failed?.category ? EXIT_CODES[failed.category] : 0,
+    checks,
+    ...outcome,
+  };
+}

@@ -1,0 +1,344 @@
+/*
+ * verify, end to end: ./bin/run.js in a child process against a fake Entra token endpoint (local check) and the org
+ * emulator (in-org check), over real HTTP. Each broken setup is made in the emulated org, and verify must name it,
+ * its fix and the right exit code.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import type { VerifyOutcome } from '../../src/verifyProvider.js';
+import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
+import { start } from '../emulator/helpers.js';
+import type { Emulator } from '../emulator/index.js';
+import type { CalloutRequest } from '../emulator/anonymousApex.js';
+import type { StoredComponent } from '../emulator/org.js';
+import { loginAs } from '../helpers/orgLogin.js';
+import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
+import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+
+type Verified = CliRun & { json: { status: number; result?: VerifyOutcome; name?: string; message?: string; exitCode?: number } };
+
+async function verify(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Verified> {
+  const run = await runCliAsync('verify', [...args, '--json'], env);
+  try {
+    return { ...run, json: JSON.parse(run.stdout) as Verified['json'] };
+  } catch {
+    throw new Error(`verify did not print JSON (exit ${String(run.status)}):\n${run.stdout}\n${run.stderr}`);
+  }
+}
+const check = (run: Verified, id: string) => run.json.result?.checks.find((entry) => entry.id === id);
+const statuses = (run: Verified): Record<string, string> => Object.fromEntries((run.json.result?.checks ?? []).map((entry) => [entry.id, entry.status]));
+
+describe('verify: the local token check against a fake Entra endpoint', () => {
+  let entra: FakeEntra;
+  const OTHER_TENANT = '0b7a6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d';
+  beforeAll(async () => {
+    entra = await startFakeEntra({
+      apps: [
+        { tenantId: TENANT, clientId: CLIENT_ID, secret: HOSTILE_SECRET, roles: ['User.Read.All', 'Sites.Read.All'] },
+        { tenantId: OTHER_TENANT, clientId: CLIENT_ID, secret: 'no-consent', roles: [] },
+        { tenantId: OTHER_TENANT, clientId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', secret: 'old', secretExpired: true },
+      ],
+    });
+  });
+  afterAll(async () => entra.stop());
+  const local = (tenant = TENANT, clientId = CLIENT_ID): string[] => ['--tenant-id', tenant, '--client-id', clientId, '--token-url', entra.tokenUrl(tenant)];
+
+  it('exits 0 and lists the roles when Entra grants a token, which is never printed', async () => {
+    const human = await runCliAsync('verify', local(), { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(human.status).toBe(0);
+    expect(human.stdout).toContain('Roles granted to the app: User.Read.All, Sites.Read.All.');
+    expect(human.stdout).toMatch(/Verified: 3 checks passed/);
+    expect(human.stdout + human.stderr).not.toMatch(/eyJ[\w-]+\.eyJ/);
+
+    const run = await verify(local(), { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(run.status).toBe(0);
+    expect(run.json.result).toMatchObject({ status: 'Passed', exitCode: 0, secretSource: 'AZURE_CLIENT_SECRET' });
+    expect(run.json.result?.token).toMatchObject({ audience: 'https://graph.microsoft.com', tenant: TENANT, appId: CLIENT_ID, roles: ['User.Read.All', 'Sites.Read.All'] });
+    expect(run.json.result?.token?.accessToken).toBeUndefined();
+    expect(run.stdout).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    // What reached Entra is what the plugin sends: the secret byte for byte, and Graph's .default scope.
+    expect(entra.requests[entra.requests.length - 1].form).toEqual({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: HOSTILE_SECRET, scope: 'https://graph.microsoft.com/.default' });
+    for (const text of [human.stdout, human.stderr, run.stdout, run.stderr]) expect(text).not.toContain('sEcReT');
+  });
+
+  it('prints the token only with --show-token', async () => {
+    const run = await verify([...local(), '--show-token'], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(run.json.result?.token?.accessToken).toMatch(/^eyJ/);
+  });
+
+  it('exits 10 naming the wrong client secret on AADSTS7000215', async () => {
+    const human = await runCliAsync('verify', local(), { AZURE_CLIENT_SECRET: 'not-the-secret' });
+    expect(human.status).toBe(10);
+    expect(human.stdout).toMatch(/AADSTS7000215: the client secret is wrong \(trace id [0-9a-f-]+, correlation id [0-9a-f-]+\)/);
+    expect(human.stdout).toContain('To fix token-request: Use the secret');
+    expect(human.stderr).toContain('Verification failed (credentials, exit code 10)');
+    const run = await verify(local(), { AZURE_CLIENT_SECRET: 'not-the-secret' });
+    expect(run.status).toBe(10);
+    expect(run.json.result).toMatchObject({ status: 'Failed', failure: 'credentials', exitCode: 10 });
+    expect(human.stdout + run.stdout).not.toContain('not-the-secret');
+  });
+
+  it.each([
+    ['an expired secret', () => local(OTHER_TENANT, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'), 'old', /AADSTS7000222: the client secret has expired/],
+    ['an app that is not in the tenant', () => local(TENANT, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'), 'x', /AADSTS700016: the client ID is not an application in this tenant/],
+    ['a tenant that does not exist', () => local('11111111-2222-4333-8444-555555555555'), 'x', /AADSTS90002: the tenant does not exist/],
+    ['an API that is not in the tenant', () => [...local(), '--scope', 'api://unknown-api/.default', '--endpoint', 'https://api.contoso.com'], HOSTILE_SECRET, /AADSTS500011: the API named by the scope/],
+  ])('exits 10 for %s', async (_case, args, secret, cause) => {
+    const run = await verify(args(), { AZURE_CLIENT_SECRET: secret });
+    expect(run.status).toBe(10);
+    expect(check(run, 'token-request')?.summary).toMatch(cause);
+    expect(check(run, 'token-request')?.fix).toBeTruthy();
+  });
+
+  it('warns, and still exits 0, when the token has no roles (admin consent missing)', async () => {
+    const run = await verify(local(OTHER_TENANT), { AZURE_CLIENT_SECRET: 'no-consent' });
+    expect(run.status).toBe(0);
+    expect(check(run, 'token-roles')).toMatchObject({ status: 'warn', summary: expect.stringMatching(/no roles/) });
+    expect(check(run, 'token-roles')?.fix).toMatch(/Grant admin consent/);
+  });
+
+  it("warns when the token's audience is not the Named Credential's API", async () => {
+    const run = await verify([...local(), '--endpoint', 'https://contoso.sharepoint.com'], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(check(run, 'token-audience')).toMatchObject({ status: 'warn', summary: expect.stringContaining('https://graph.microsoft.com is not the API at https://contoso.sharepoint.com') });
+  });
+
+  it('reads v1 tokens (appid claim, resource instead of scope)', async () => {
+    const run = await verify(['--tenant-id', TENANT, '--client-id', CLIENT_ID, '--token-url', entra.tokenUrl(TENANT, 'v1'), '--resource', 'https://graph.microsoft.com'], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(run.status).toBe(0);
+    expect(run.json.result?.token).toMatchObject({ appId: CLIENT_ID, version: '1.0' });
+  });
+
+  it('exits 11 when nothing answers, or something that is not a token endpoint does', async () => {
+    // A port that was just free: nothing listens on it.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const closed = await verify(['--tenant-id', TENANT, '--client-id', CLIENT_ID, '--token-url', `http://127.0.0.1:${port}/${TENANT}/oauth2/v2.0/token`], { AZURE_CLIENT_SECRET: 'x' });
+    expect(closed.status).toBe(11);
+    expect(check(closed, 'token-request')?.summary).toMatch(/No answer from .*ECONNREFUSED/);
+    const notToken = await verify(['--client-id', CLIENT_ID, '--token-url', entra.tokenUrl(TENANT).replace('/token', '/authorize')], { AZURE_CLIENT_SECRET: 'x' });
+    expect(notToken.status).toBe(11);
+    expect(check(notToken, 'token-request')?.summary).toMatch(/answered HTTP 404 with something that is not a token response/);
+  });
+
+  it.each([
+    [['--client-id', CLIENT_ID, '--token-url', 'http://login.example.com/t/oauth2/v2.0/token'], /--token-url must use https, or plain http to this machine/],
+    [['--client-id', 'not-a-guid', '--tenant-id', TENANT], /--client-id must be/],
+    [[], /Nothing to verify/],
+    [['--tenant-id', TENANT], /--client-id is required/],
+    [['--name', 'AzureGraph'], /no org was given/],
+    [['--client-id', CLIENT_ID, '--tenant-id', TENANT, '--path', 'users'], /--path must be a path/],
+  ])('refuses bad input with exit 2 and no request: %s', async (args, message) => {
+    const before = entra.requests.length;
+    const run = await verify(args, { AZURE_CLIENT_SECRET: 'x' });
+    expect(run.status).toBe(2);
+    expect(run.json.message).toMatch(message);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(entra.requests.length).toBe(before);
+  });
+
+  it('needs a secret when it cannot ask for one', async () => {
+    const run = await verify(local(), { AZURE_CLIENT_SECRET: undefined });
+    expect(run.status).toBe(2);
+    expect(run.json.message).toMatch(/needs the client secret.*AZURE_CLIENT_SECRET/);
+  });
+});
+
+describe('verify: the in-org check against the emulator', () => {
+  let emu: Emulator;
+  const alias = 'verifyorg';
+  const home = { HOME: process.env.HOME };
+  let seen: CalloutRequest[] = [];
+  const inOrg = (...extra: string[]): Promise<Verified> => verify(['--target-org', alias, '--name', 'AzureGraph', ...extra], home);
+
+  beforeAll(async () => {
+    ({ emu } = await start({ username: `admin@${alias}.example.com` }));
+    await loginAs(emu, alias);
+    const deployed = await runCliAsync('deploy', ['--target-org', alias, ...validFlags, '--headless-auth', '--json'], { ...home, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
+  });
+  afterAll(async () => emu.stop());
+  beforeEach(() => {
+    seen = [];
+    emu.org.setCalloutResponder((request) => (seen.push(request), request.authorized ? { status: 200, body: '{"value":[]}' } : { status: 401 }));
+  });
+
+  /** Takes a component out of the org for one test, and puts it back. */
+  async function without<T>(type: string, name: string, body: () => Promise<T>): Promise<T> {
+    const saved = emu.org.get(type, name) as StoredComponent;
+    emu.org.remove(type, name);
+    try {
+      return await body();
+    } finally {
+      emu.org.store(saved.type, saved.fullName, saved.tree, saved.source, saved.id);
+    }
+  }
+
+  it('passes every check on a deployed, authenticated provider, and calls Graph through the Named Credential', async () => {
+    const run = await inOrg();
+    expect(run.status).toBe(0);
+    expect(statuses(run)).toEqual({
+      'auth-provider': 'pass', 'plugin-class': 'pass', 'metadata-type': 'pass', 'metadata-record': 'pass', 'remote-site': 'pass',
+      'named-credential': 'pass', 'external-credential': 'pass', 'permission-set': 'pass', 'permission-set-assignment': 'pass',
+      'principal-authentication': 'pass', 'token-in-org': 'pass', callout: 'pass',
+    });
+    expect(check(run, 'callout')?.summary).toBe('GET callout:AzureGraph/v1.0/organization?$select=id answered HTTP 200.');
+    expect(seen).toEqual([expect.objectContaining({ url: 'https://graph.microsoft.com/v1.0/organization?$select=id', authorized: true })]);
+    expect(run.json.result?.targetOrg).toMatchObject({ username: emu.username });
+    // The plugin was called through anonymous Apex on the Apex SOAP API with a debug log, as the org's user.
+    expect(emu.org.requests.filter((request) => request.operation === 'executeAnonymous').map((request) => request.path)).toContain('/services/Soap/s/64.0');
+    expect(run.stdout).not.toContain('sEcReT');
+  });
+
+  it('GETs --path instead of the default', async () => {
+    const run = await inOrg('--path', '/v1.0/users?$top=1');
+    expect(run.status).toBe(0);
+    expect(seen[0].url).toBe('https://graph.microsoft.com/v1.0/users?$top=1');
+  });
+
+  it('names a permission set that is not assigned (exit 20), and the callout fails for lack of credential access', async () => {
+    const assignment = emu.org.permissionSetAssignments.splice(0, 1)[0];
+    try {
+      const run = await inOrg();
+      expect(run.status).toBe(20);
+      expect(run.json.result?.failure).toBe('org-setup');
+      expect(check(run, 'permission-set-assignment')).toMatchObject({ status: 'fail', summary: `Permission set AzureGraph_Callout is not assigned to ${emu.username}, so callouts through the Named Credential fail for that user.` });
+      expect(check(run, 'permission-set-assignment')?.fix).toContain(`sf org assign permset --name AzureGraph_Callout --on-behalf-of ${emu.username}`);
+      expect(check(run, 'callout')?.summary).toMatch(/We couldn't access the credential/);
+      expect(check(run, 'callout')?.fix).toMatch(/assign the provider's permission set/);
+    } finally {
+      emu.org.permissionSetAssignments.push(assignment);
+    }
+  });
+
+  it('names a principal that was never authenticated; the API then answers 401', async () => {
+    emu.org.configuredPrincipals.delete('azuregraph|namedprincipal');
+    try {
+      const run = await inOrg();
+      expect(run.status).toBe(20);
+      expect(check(run, 'principal-authentication')).toMatchObject({ status: 'fail', summary: 'Principal NamedPrincipal of AzureGraph has not been authenticated, so Salesforce holds no token for it.' });
+      expect(check(run, 'principal-authentication')?.fix).toContain('--headless-auth');
+      expect(check(run, 'callout')).toMatchObject({ status: 'fail', category: 'api-access' });
+      expect(seen.map((request) => request.authorized)).toEqual([false]);
+    } finally {
+      emu.org.configuredPrincipals.add('azuregraph|namedprincipal');
+    }
+  });
+
+  it('names a missing remote site for the token host', async () => {
+    const run = await without('RemoteSiteSetting', 'TokenHost_login_microsoftonline_com', () => inOrg());
+    expect(run.status).toBe(20);
+    expect(check(run, 'remote-site')).toMatchObject({ status: 'fail', summary: expect.stringContaining('No active remote site allows callouts to the token host https://login.microsoftonline.com') });
+  });
+
+  it.each([
+    ['AuthProvider', 'AzureGraph', 'auth-provider', /no Auth\. Provider named AzureGraph/],
+    ['ApexClass', 'AzureClientCredentialsProvider', 'plugin-class', /Plugin class AzureClientCredentialsProvider is not in the org/],
+    ['CustomObject', 'Azure_Client_Credential__mdt', 'metadata-type', /Custom metadata type Azure_Client_Credential__mdt does not exist/],
+    ['CustomMetadata', 'Azure_Client_Credential.AzureGraph', 'metadata-record', /record Azure_Client_Credential\.AzureGraph does not exist/],
+    ['NamedCredential', 'AzureGraph', 'named-credential', /no Named Credential named AzureGraph/],
+    ['ExternalCredential', 'AzureGraph', 'external-credential', /no External Credential named AzureGraph/],
+    ['PermissionSet', 'AzureGraph_Callout', 'permission-set', /no permission set named AzureGraph_Callout/],
+  ])('names a missing %s (exit 20)', async (type, name, id, summary) => {
+    const run = await without(type, name, () => inOrg());
+    expect(run.status).toBe(20);
+    expect(check(run, id)).toMatchObject({ status: 'fail', category: 'org-setup', summary: expect.stringMatching(summary) });
+    expect(check(run, id)?.fix).toMatch(/deploy/i);
+    expect(run.json.result?.checks.find((entry) => entry.status === 'fail')?.id).toBe(id);
+  });
+
+  it("surfaces Entra's error from the plugin's token request inside the org (exit 10), with the run's debug log", async () => {
+    emu.org.setApexOutcome((body) =>
+      body.includes('.refresh(config, null)')
+        ? {
+            success: false,
+            exceptionMessage: `AzureClientCredentialsProvider.TokenException: The token request to https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token failed with HTTP 401: AADSTS7000215; error: invalid_client; description: AADSTS7000215: Invalid client secret provided.; trace id: 0f1e; correlation id: 9a8b`,
+            exceptionStackTrace: 'Class.AzureClientCredentialsProvider.requestToken: line 121, column 1\nAnonymousBlock: line 12, column 1',
+          }
+        : undefined
+    );
+    try {
+      const run = await inOrg();
+      expect(run.status).toBe(10);
+      const token = check(run, 'token-in-org');
+      expect(token).toMatchObject({ status: 'fail', category: 'credentials', summary: expect.stringContaining('Entra refused the plugin\'s token request with AADSTS7000215: the client secret is wrong') });
+      expect(token?.debugLog).toBeDefined();
+      expect(existsSync(token!.debugLog!)).toBe(true);
+      const log = readFileSync(token!.debugLog!, 'utf8');
+      expect(log).toContain('FATAL_ERROR|AzureClientCredentialsProvider.TokenException');
+      expect(log).not.toContain('sEcReT');
+    } finally {
+      emu.org.setApexOutcome(() => undefined);
+    }
+  });
+
+  it('reports a 403 from the API as a missing application permission (exit 30), quoting the API', async () => {
+    emu.org.setCalloutResponder((request) => (seen.push(request), { status: 403, body: '{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}' }));
+    const run = await inOrg();
+    expect(run.status).toBe(30);
+    expect(check(run, 'callout')).toMatchObject({ status: 'fail', category: 'api-access', summary: expect.stringContaining('answered HTTP 403: the token was accepted, but the app lacks the permission') });
+    expect(check(run, 'callout')?.fix).toMatch(/Application permission/);
+    expect(readFileSync(check(run, 'callout')!.debugLog!, 'utf8')).toContain('StatusCode=403');
+  });
+
+  it('reports a 401 that survives Salesforce refreshing the token (exit 30)', async () => {
+    emu.org.setCalloutResponder((request) => (seen.push(request), { status: 401 }));
+    const run = await inOrg();
+    expect(run.status).toBe(30);
+    expect(check(run, 'callout')?.summary).toMatch(/HTTP 401 even though Salesforce asks the plugin for a new token/);
+    expect(seen.map((request) => request.attempt)).toEqual([1, 2]);
+  });
+
+  it('shows people the checks, the fix and the debug log, and runs both checks together', async () => {
+    emu.org.setCalloutResponder(() => ({ status: 404 }));
+    const entra = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT_ID, secret: HOSTILE_SECRET, roles: ['Organization.Read.All'] }] });
+    try {
+      const run = await runCliAsync('verify', ['--target-org', alias, '--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--token-url', entra.tokenUrl(TENANT)], { ...home, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+      expect(run.status).toBe(30);
+      expect(run.stdout).toMatch(/ok\s+│ token-request/);
+      expect(run.stdout).toMatch(/FAILED\s+│ callout/);
+      expect(run.stdout).toContain('To fix callout: Choose with --path');
+      expect(run.stdout).toMatch(/Debug log of the run: .*azure-authprovider-verify-AzureGraph-\d+-callout\.log/);
+      expect(run.stdout + run.stderr).not.toContain('sEcReT');
+    } finally {
+      await entra.stop();
+    }
+  });
+  it('keeps the secret out of every output, sf log and debug log, even at SF_LOG_LEVEL=trace and on failure', async () => {
+    const entra = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT_ID, secret: HOSTILE_SECRET, roles: ['Organization.Read.All'] }] });
+    emu.org.setCalloutResponder(() => ({ status: 403 }));
+    try {
+      const args = ['--target-org', alias, '--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--token-url', entra.tokenUrl(TENANT)];
+      const env = { ...home, AZURE_CLIENT_SECRET: HOSTILE_SECRET, SF_LOG_LEVEL: 'trace' };
+      const runs = [await verify(args, env), await runCliAsync('verify', args, env)];
+      expect(runs.map((run) => run.status)).toEqual([30, 30]);
+      for (const run of runs) expect(run.stdout + run.stderr).not.toContain('sEcReT');
+      // The trace log was written (connection set-up is logged at trace), and the secret is in no file.
+      expect(filesContaining(process.env.HOME!, 'Connection created with apiVersion').length).toBeGreaterThan(0);
+      expect(filesContaining(process.env.HOME!, 'sEcReT')).toEqual([]);
+      const log = readFileSync(check(runs[0] as Verified, 'callout')!.debugLog!, 'latin1');
+      expect(log).not.toContain('sEcReT');
+    } finally {
+      await entra.stop();
+    }
+  });
+});
+
+describe('verify: a legacy Named Credential', () => {
+  let emu: Emulator;
+  afterAll(async () => emu.stop());
+
+  it('checks the legacy pieces and calls through the Named Credential', async () => {
+    ({ emu } = await start({ username: 'admin@verifylegacy.example.com' }));
+    await loginAs(emu, 'verifylegacy');
+    const env = { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET };
+    const deployed = await runCliAsync('deploy', ['--target-org', 'verifylegacy', ...validFlags, '--model', 'legacy', '--json'], env);
+    expect(deployed.status).toBe(0);
+    const run = await verify(['--target-org', 'verifylegacy', '--name', 'AzureGraph'], env);
+    expect(run.status).toBe(0);
+    expect(check(run, 'named-credential')?.summary).toBe('Legacy Named Credential AzureGraph calls https://graph.microsoft.com through Auth. Provider AzureGraph.');
+    expect(check(run, 'principal-authentication')?.status).toBe('skip');
+    expect(statuses(run)).not.toHaveProperty('permission-set');
+  });
+});
