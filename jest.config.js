@@ -6,5 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/helpers/privateHome.ts',
+  // The reliability suites' counts are printed at the end of every run that includes them.
+  reporters: ['default', '<rootDir>/test/reliability/countsReporter.js'],
   testTimeout: 120000,
 };

@@ -196,7 +196,8 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
         // eslint-disable-next-line no-await-in-loop
         authentication = await authenticate(options, provider);
       } catch (error) {
-        throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, (error as Error).message]), 'AfterDeployFailed', [], 4);
+        const reason = (error as Error).message.trim().replace(/\.$/, '');
+        throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);
       }
     }
     providers.push({

@@ -2,22 +2,39 @@
  * What every command that needs the client secret does the same way: warn when it comes as a flag, take it from
  * the environment, and ask with a hidden prompt only when someone can answer (an interactive terminal, no --json).
  */
+import { text } from 'node:stream/consumers';
 import { Messages, SfError } from '@salesforce/core';
-import { SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { checkClientSecret } from '../spec/providerSpec.js';
 import { clientSecretFrom, type ClientSecret } from '../spec/clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
 
+/** Reading the secret from standard input, for scripts that hold it in a pipe rather than the environment. */
+export const secretStdinFlag = {
+  'client-secret-stdin': Flags.boolean({
+    summary: messages.getMessage('flags.client-secret-stdin.summary'),
+    description: messages.getMessage('flags.client-secret-stdin.description'),
+    exclusive: ['client-secret'],
+    default: false,
+  }),
+};
+
 export abstract class SecretCommand<T> extends SfCommand<T> {
   /**
-   * The secret from --client-secret or the environment. Without one, `required` (the command's message) is thrown
-   * unless a prompt can ask later; then undefined is returned and `promptForSecret` does it.
+   * The secret from --client-secret, standard input (--client-secret-stdin) or the environment. Without one,
+   * `required` (the command's message) is thrown unless a prompt can ask later; then undefined is returned and
+   * `promptForSecret` does it.
    */
-  protected knownSecret(flagValue: string | undefined, required: string): ClientSecret | undefined {
-    if (flagValue !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
-    const known = clientSecretFrom(flagValue);
+  protected async knownSecret(flags: { 'client-secret'?: string; 'client-secret-stdin'?: boolean }, required: string): Promise<ClientSecret | undefined> {
+    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
+    if (flags['client-secret-stdin']) {
+      // One trailing line break is what `echo` or a here-string adds; the secret itself cannot hold one.
+      const piped = (await text(process.stdin)).replace(/\r?\n$/, '');
+      return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
+    }
+    const known = clientSecretFrom(flags['client-secret']);
     if (!known && !this.canPrompt()) throw new SfError(required, 'SecretRequired', [], 2);
     return known;
   }

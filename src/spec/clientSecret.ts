@@ -6,7 +6,7 @@ import { checkClientSecret } from './providerSpec.js';
 
 export const SECRET_ENV = 'AZURE_CLIENT_SECRET';
 
-export type SecretSource = '--client-secret' | typeof SECRET_ENV | 'prompt';
+export type SecretSource = '--client-secret' | typeof SECRET_ENV | 'stdin' | 'prompt';
 export type ClientSecret = { value: string; source: SecretSource };
 
 /** The secret from the flag or, failing that, the environment; undefined when neither holds one. */

@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ApexErrorListener, ApexParserFactory } from '@apexdevtools/apex-parser';
 import { parseBundleSpec } from '../../src/spec/providerSpec.js';
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
 import { calloutCheckApex, tokenCheckApex } from '../../src/render/renderVerifyApex.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
+import { apexSyntaxErrors } from '../helpers/apex.js';
 
 const bundle = renderBundle(
   parseBundleSpec({
@@ -24,24 +24,8 @@ const bundle = renderBundle(
 );
 const apexFiles = bundle.filter((f) => f.path.endsWith('.cls'));
 
-class CollectingListener extends ApexErrorListener {
-  public readonly errors: string[] = [];
-  public apexSyntaxError(line: number, column: number, message: string): void {
-    this.errors.push(`${line}:${column} ${message}`);
-  }
-}
-
-function syntaxErrors(source: string): string[] {
-  const listener = new CollectingListener();
-  ApexParserFactory.createLexerAndParser(source, listener).parser.compilationUnit();
-  return listener.errors;
-}
-
-function anonymousSyntaxErrors(source: string): string[] {
-  const listener = new CollectingListener();
-  ApexParserFactory.createLexerAndParser(source, listener).parser.anonymousUnit();
-  return listener.errors;
-}
+const syntaxErrors = (source: string): string[] => apexSyntaxErrors(source);
+const anonymousSyntaxErrors = (source: string): string[] => apexSyntaxErrors(source, 'anonymousUnit');
 
 /** The anonymous Apex verify runs in the org, for the deployed plugin and a Graph path with quotes to escape. */
 const verifyApex = {

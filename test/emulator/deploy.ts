@@ -366,6 +366,15 @@ export function runDeploy(org: Org, job: DeployJob): void {
     }
   }
 
+  // ---- rules Salesforce applies that the emulator does not model, set by a test (org.rejectComponent)
+  for (const c of cands) {
+    const problem = org.rejections.get(`${c.type}:${c.fullName}`.toLowerCase());
+    if (problem && !c.failed) {
+      fail(c.type, c.fullName, c.fileName, problem);
+      c.failed = true;
+    }
+  }
+
   // ---- tests
   const options = job.options;
   const apexInDeploy = cands.some((c) => c.type === 'ApexClass');

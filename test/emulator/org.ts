@@ -55,6 +55,8 @@ export class Org {
   public readonly refreshTokens = new Map<string, string>();
   /** external credential principals that completed the OAuth flow: key `${extCred}|${principal}` (lower case) */
   public readonly configuredPrincipals = new Set<string>();
+  /** problems deploys report for components: key `${type}:${fullName}` (lower case) */
+  public readonly rejections = new Map<string, string>();
   /** code coverage per class name (lower case) in percent; default 100 */
   public readonly coverage = new Map<string, number>();
   private readonly apexQueue: ApexOutcome[] = [];
@@ -106,6 +108,16 @@ export class Org {
   /** Outcome of one test method (`Class.method`) or of every method of a class (`Class`). Default: pass. */
   public setTestOutcome(testName: string, outcome: TestOutcome): void {
     this.testOutcomes.set(testName.toLowerCase(), outcome);
+  }
+
+  /**
+   * Deploys fail this component with this problem, as Salesforce does for rules the emulator does not model (a
+   * duplicate label, a missing license); `undefined` lifts it.
+   */
+  public rejectComponent(type: string, fullName: string, problem: string | undefined): void {
+    const key = `${type}:${fullName}`.toLowerCase();
+    if (problem === undefined) this.rejections.delete(key);
+    else this.rejections.set(key, problem);
   }
 
   public setCoverage(className: string, percent: number): void {

@@ -29,11 +29,13 @@ export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv =
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, home: run.home };
 }
 
-/** Like runCli, without blocking this process: for talking to an emulator that runs in it. */
-export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT): Promise<CliRun> {
+/** Like runCli, without blocking this process: for talking to an emulator that runs in it. `input` is piped to stdin. */
+export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string): Promise<CliRun> {
   const run = invocation(command, args, env);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // No input means an empty, closed stdin, as in a script that pipes nothing.
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

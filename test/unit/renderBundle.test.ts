@@ -1,8 +1,8 @@
-import { DOMParser } from '@xmldom/xmldom';
 import { parseBundleSpec, type ProviderInput } from '../../src/spec/providerSpec.js';
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
 import { SECRET_PLACEHOLDER } from '../../src/spec/platform.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
+import { parseXml, texts } from '../helpers/xml.js';
 
 const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };
 
@@ -16,17 +16,6 @@ function file(files: BundleFile[], suffix: string): BundleFile {
   return found;
 }
 
-/** Parses XML strictly: any well-formedness error fails the test. */
-function parseXml(content: string): Document {
-  const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, message) => errors.push(`${level}: ${message}`) }).parseFromString(content, 'text/xml');
-  expect(errors).toEqual([]);
-  return doc as unknown as Document;
-}
-
-function texts(doc: Document, tag: string): string[] {
-  return Array.from(doc.getElementsByTagName(tag)).map((element) => element.textContent ?? '');
-}
 
 describe('renderBundle', () => {
   it('renders the shared pieces once and every piece of the External Credential model', () => {

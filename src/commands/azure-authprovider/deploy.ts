@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
-import { SecretCommand } from '../../flags/secretCommand.js';
+import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
@@ -20,6 +20,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     ...providerFlags,
+    ...secretStdinFlag,
     'api-version': Flags.string({ summary: messages.getMessage('flags.api-version.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'test-level': Flags.option({ summary: messages.getMessage('flags.test-level.summary'), options: TEST_LEVELS })(),
@@ -42,7 +43,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
   public async run(): Promise<DeployOutcome> {
     const { flags } = await this.parse(Deploy);
     // Without a secret and without a person to ask, fail before touching the org.
-    const known = this.knownSecret(flags['client-secret'], messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    const known = await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
 
     const outcome = await deployBundle({
       input: bundleInputFromFlags(flags),

@@ -1,7 +1,7 @@
 import { Messages, SfError } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
-import { SecretCommand } from '../../flags/secretCommand.js';
+import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
 import type { Check } from '../../verify/checks.js';
@@ -24,6 +24,7 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
     'tenant-id': providerFlags['tenant-id'],
     'client-id': optional(providerFlags['client-id']),
     'client-secret': providerFlags['client-secret'],
+    ...secretStdinFlag,
     cloud: providerFlags.cloud,
     'token-url': Flags.string({
       summary: messages.getMessage('flags.token-url.summary'),
@@ -51,7 +52,7 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
     // A default org is used only when a provider name says what to check in it.
     const org = flags.name !== undefined || orgGiven ? flags['target-org'] : undefined;
     if (flags.name !== undefined && !org) throw new SfError(messages.getMessage('error.NoOrg'), 'NoOrg', [], 2);
-    const known = local ? this.knownSecret(flags['client-secret'], messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
+    const known = local ? await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
 
     const outcome = await verifyProvider({
       input: providerInputFromFlags(flags),

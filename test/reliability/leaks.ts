@@ -1,0 +1,31 @@
+/**
+ * Looks for a secret in what a command printed and in the files it left (generated files, sf logs under HOME,
+ * debug logs), in every form it could take there.
+ */
+import { readFileSync } from 'node:fs';
+import { filesBelow } from '../helpers/runCli.js';
+import { record } from './counts.js';
+
+/** The secret as is, escaped for XML, JSON and URLs, and its first 8 characters (a value cut short for display). */
+function forms(secret: string): string[] {
+  const xml = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  const prefix = secret.length >= 8 ? [secret.slice(0, 8)] : [];
+  return [...new Set([secret, xml, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), ...prefix])];
+}
+
+export type Places = { texts?: Record<string, string>; dirs?: string[]; files?: string[] };
+
+/** Every place that holds the secret, as `label` or file path; records what was scanned and found. */
+export function findSecret(secret: string, places: Places): string[] {
+  const needles = forms(secret);
+  const found: string[] = [];
+  let scanned = 0;
+  const check = (label: string, content: string): void => {
+    scanned += 1;
+    if (needles.some((needle) => content.includes(needle))) found.push(label);
+  };
+  for (const [label, content] of Object.entries(places.texts ?? {})) check(label, content);
+  for (const file of [...(places.files ?? []), ...(places.dirs ?? []).flatMap((dir) => filesBelow(dir))]) check(file, readFileSync(file, 'utf8'));
+  record({ scanned, leaks: found.length });
+  return found;
+}
