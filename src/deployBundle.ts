@@ -4,7 +4,7 @@
  * the command presents and --json returns. Every step after the deploy is idempotent, so a re-run completes them.
  */
 import { Messages, SfError, type Org } from '@salesforce/core';
-import { parseBundleSpec, type BundleInput, type ProviderSpec } from './spec/providerSpec.js';
+import { parseBundleSpec, type BundleInput, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { SHARED } from './spec/platform.js';
 import { renderBundle } from './render/renderBundle.js';
@@ -31,8 +31,10 @@ export type DeployEvents = {
 
 export type DeployOptions = {
   input: BundleInput;
-  /** Called once the input is valid, so a prompt never asks for a secret that cannot be used. */
-  secret: () => Promise<ClientSecret>;
+  /** How messages name a value's origin: flags by default, or places in a config file. */
+  naming?: FieldNaming;
+  /** Each provider's secret; called once the input is valid, so a prompt never asks for a secret that cannot be used. */
+  secrets: (providers: readonly ProviderSpec[]) => Promise<Record<string, ClientSecret>>;
   org: Org;
   dryRun: boolean;
   testLevel?: TestLevel;
@@ -156,7 +158,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   const { org, events } = options;
   events?.onStage?.(messages.getMessage('stage.Org'));
   const profile = await describeOrg(org.getConnection());
-  const spec = parseBundleSpec(withOrgDefaults(options.input, profile));
+  const spec = parseBundleSpec(withOrgDefaults(options.input, profile), options.naming);
   const assignees = await checkUsers(org, spec.providers, options.assignTo, profile.username);
   if (options.assignTo.length > 0 && spec.providers.some((provider) => !provider.permissionSet)) {
     events?.onWarning?.(messages.getMessage('warning.AssignToLegacy'));
@@ -164,8 +166,8 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   // Every later call speaks the bundle's API version, the deploy included.
   const conn = org.getConnection(spec.apiVersion);
 
-  const secret = await options.secret();
-  const secrets = Object.fromEntries(spec.providers.map((provider) => [provider.name, secret.value]));
+  const secretOf = await options.secrets(spec.providers);
+  const secrets = Object.fromEntries(spec.providers.map((provider) => [provider.name, secretOf[provider.name].value]));
   const zip = await metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
   const testLevel = options.testLevel ?? (profile.orgType === 'production' ? 'RunSpecifiedTests' : 'NoTestRun');
   events?.onStage?.(messages.getMessage(options.dryRun ? 'stage.Validate' : 'stage.Deploy', [spec.apiVersion, testLevel]));
@@ -228,7 +230,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
     tests: report.tests,
     errorMessage: report.errorMessage,
     providers,
-    secretSource: secret.source,
+    secretSource: [...new Set(spec.providers.map((provider) => secretOf[provider.name].source))].join(', '),
   } satisfies Omit<DeployOutcome, 'nextSteps'>;
   return { ...outcome, nextSteps: nextSteps(outcome) };
 }

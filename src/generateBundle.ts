@@ -3,7 +3,7 @@
  * files on disk -> a result the command presents and --json returns.
  */
 import { Messages } from '@salesforce/core';
-import { parseBundleSpec, type BundleInput, type ProviderSpec } from './spec/providerSpec.js';
+import { parseBundleSpec, type FieldNaming, type BundleInput, type ProviderSpec } from './spec/providerSpec.js';
 import { clientSecretFrom, SECRET_ENV } from './spec/clientSecret.js';
 import { SECRET_PLACEHOLDER } from './spec/platform.js';
 import { renderBundle } from './render/renderBundle.js';
@@ -61,8 +61,8 @@ function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
 }
 
 /** Validates everything, renders in memory, then writes: invalid input leaves the output directory untouched. */
-export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string): Promise<GenerateResult> {
-  const spec = parseBundleSpec(input);
+export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming): Promise<GenerateResult> {
+  const spec = parseBundleSpec(input, naming);
   // The secret is only checked, so a bad one is reported now rather than at deploy time; it is never rendered.
   const secret = clientSecretFrom(secretFlag);
   const files = await writeBundle(renderBundle(spec), outputDir);

@@ -26,7 +26,9 @@ function xmlEscape(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function packageXml(files: readonly BundleFile[], apiVersion: string): string {
+type Member = { type: string; fullName: string };
+
+function packageXml(files: readonly Member[], apiVersion: string): string {
   const members = new Map<string, Set<string>>();
   for (const file of files) {
     // A field travels inside its object, so package.xml lists the object only, as a converted project does.
@@ -68,6 +70,11 @@ export function toMetadataPackage(files: readonly BundleFile[], apiVersion: stri
     converted.set(`objects/${name}.object`, content.replace(/^(\s*<label>)/m, `${fields}$1`));
   }
   return { files: converted, packageXml: packageXml(files, apiVersion) };
+}
+
+/** A package that deletes these components (destructiveChanges.xml) and deploys nothing. */
+export function destructivePackage(components: readonly Member[], apiVersion: string): MetadataPackage {
+  return { files: new Map([['destructiveChanges.xml', packageXml(components, apiVersion)]]), packageXml: packageXml([], apiVersion) };
 }
 
 /** The deployable zip: package.xml at the root beside the type folders, as a singlePackage deploy expects. */

@@ -21,11 +21,15 @@ function connectUrl(conn: Connection, path: string): string {
   return `/services/data/v${conn.getApiVersion()}/named-credentials/${path}`;
 }
 
-export async function principalStatus(conn: Connection, externalCredential: string, principal: string): Promise<PrincipalStatus> {
+/** Every principal of an External Credential with its authentication status, as Setup shows them. */
+export async function principalStatuses(conn: Connection, externalCredential: string): Promise<Array<{ principal: string; status: PrincipalStatus }>> {
   const info = await conn.request<ExternalCredentialInfo>(connectUrl(conn, `external-credentials/${encodeURIComponent(externalCredential)}`));
-  const found = info.principals?.find((entry) => entry.principalName.toLowerCase() === principal.toLowerCase());
-  if (found?.authenticationStatus === 'Configured') return 'Configured';
-  return found ? 'NotConfigured' : 'Unknown';
+  return (info.principals ?? []).map((entry) => ({ principal: entry.principalName, status: entry.authenticationStatus === 'Configured' ? 'Configured' : 'NotConfigured' }));
+}
+
+export async function principalStatus(conn: Connection, externalCredential: string, principal: string): Promise<PrincipalStatus> {
+  const found = (await principalStatuses(conn, externalCredential)).find((entry) => entry.principal.toLowerCase() === principal.toLowerCase());
+  return found?.status ?? 'Unknown';
 }
 
 /** The URL that starts the principal's OAuth flow (Connect REST), as Setup's "Authenticate" button uses. */

@@ -3,8 +3,9 @@
  * input. Flags only collect text: all validation happens in parseBundleSpec, so messages are the same everywhere.
  */
 import { Flags } from '@salesforce/sf-plugins-core';
-import { Messages } from '@salesforce/core';
-import type { BundleInput, ProviderInput } from '../spec/providerSpec.js';
+import { Messages, SfError } from '@salesforce/core';
+import type { BundleInput, FieldNaming, ProviderInput } from '../spec/providerSpec.js';
+import type { ConfigFile } from '../spec/configFile.js';
 import { CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION } from '../spec/platform.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -15,7 +16,6 @@ export const providerFlags = {
     char: 'n',
     summary: messages.getMessage('flags.name.summary'),
     description: messages.getMessage('flags.name.description'),
-    required: true,
   }),
   label: Flags.string({ summary: messages.getMessage('flags.label.summary') }),
   'tenant-id': Flags.string({
@@ -26,7 +26,6 @@ export const providerFlags = {
   'client-id': Flags.string({
     char: 'c',
     summary: messages.getMessage('flags.client-id.summary'),
-    required: true,
   }),
   'client-secret': Flags.string({
     summary: messages.getMessage('flags.client-secret.summary'),
@@ -78,6 +77,36 @@ export const providerFlags = {
     summary: messages.getMessage('flags.api-version.summary', [DEFAULT_API_VERSION]),
   }),
 };
+
+/** Several providers from one file instead of the provider flags (generate and deploy). */
+export const configFileFlag = {
+  'config-file': Flags.file({
+    summary: messages.getMessage('flags.config-file.summary'),
+    description: messages.getMessage('flags.config-file.description'),
+    exists: true,
+  }),
+};
+
+type ParseMetadata = { flags: Record<string, { setFromDefault?: boolean } | undefined> };
+
+/**
+ * The bundle's input from --config-file or from the provider flags, never both. With a config file, messages name
+ * the file's keys and `config` says where each provider's secret lives.
+ */
+export async function bundleInputOf(
+  flags: ProviderFlagValues & { 'config-file'?: string },
+  metadata: ParseMetadata
+): Promise<{ input: BundleInput; naming?: FieldNaming; config?: ConfigFile }> {
+  const path = flags['config-file'];
+  if (path === undefined) return { input: bundleInputFromFlags(flags) };
+  const given = Object.keys(providerFlags).filter(
+    (key) => key !== 'client-secret' && (flags as Record<string, unknown>)[key] !== undefined && metadata.flags[key]?.setFromDefault !== true
+  );
+  if (given.length > 0) throw new SfError(messages.getMessage('error.ConfigAndFlags', [given.map((key) => `--${key}`).join(', ')]), 'InvalidInput', [], 2);
+  const { configNaming, readConfigFile } = await import('../spec/configFile.js');
+  const config = await readConfigFile(path);
+  return { input: config.input, naming: configNaming(path), config };
+}
 
 type ProviderFlagValues = {
   name?: string;

@@ -22,6 +22,13 @@ export function textValue(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The parameters of a credential (Named or External), as records of text such as parameterType and parameterValue. */
+export function parameters(component: Component, element: string): Array<Record<string, string | undefined>> {
+  return asList(component[element] as Component | Component[] | undefined).map((parameter) =>
+    Object.fromEntries(Object.entries(parameter).map(([key, value]) => [key, textValue(value)]))
+  );
+}
+
 export async function readComponents(conn: Connection, type: string, names: string[]): Promise<Array<Component | undefined>> {
   const found: Array<Component | undefined> = [];
   for (let start = 0; start < names.length; start += READ_BATCH) {

@@ -6,7 +6,8 @@ import { checkClientSecret } from './providerSpec.js';
 
 export const SECRET_ENV = 'AZURE_CLIENT_SECRET';
 
-export type SecretSource = '--client-secret' | typeof SECRET_ENV | 'stdin' | 'prompt';
+/** --client-secret, stdin, prompt, or the name of the environment variable that held it. */
+export type SecretSource = string;
 export type ClientSecret = { value: string; source: SecretSource };
 
 /** The secret from the flag or, failing that, the environment; undefined when neither holds one. */

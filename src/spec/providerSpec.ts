@@ -73,7 +73,7 @@ export type ProviderSpec = {
 /** Everything one deploy or one generate run renders: any number of providers on one API version. */
 export type BundleSpec = { apiVersion: string; providers: ProviderSpec[] };
 
-type Field = keyof ProviderInput | 'apiVersion';
+export type Field = keyof ProviderInput | 'apiVersion';
 
 /** The flag each input field comes from, so every message names what the user typed. */
 export const FLAG_OF: Record<Field, string> = {
@@ -116,11 +116,18 @@ function shown(value: string): string {
   return JSON.stringify(cut);
 }
 
+/** How a message names where a value came from: the flag, or its place in a config file. */
+export type FieldNaming = (field: Field, provider: number) => string;
+
 class Checker {
   public readonly problems: Problem[] = [];
+  /** The provider being checked, for names such as providers[1].tenantId. */
+  public provider = 0;
+
+  public constructor(private readonly naming: FieldNaming = (field) => FLAG_OF[field]) {}
 
   public fail(field: Field, key: string, ...tokens: Array<string | number>): undefined {
-    this.problems.push({ flag: FLAG_OF[field], key, tokens });
+    this.problems.push({ flag: this.naming(field, this.provider), key, tokens });
     return undefined;
   }
 
@@ -274,13 +281,17 @@ function tokenEndpointOf(
  * Validates the input of every provider and fills in every default. Throws one SfError listing every problem found,
  * before anything is rendered or written.
  */
-export function parseBundleSpec(input: BundleInput): BundleSpec {
-  const check = new Checker();
-  const providers = input.providers.map((provider) => providerSpecOf(check, provider));
+export function parseBundleSpec(input: BundleInput, naming?: FieldNaming): BundleSpec {
+  const check = new Checker(naming);
+  const providers = input.providers.map((provider, index) => {
+    check.provider = index;
+    return providerSpecOf(check, provider);
+  });
   const needsExternal = input.providers.some((provider) => (provider.model ?? 'external') === 'external');
   const apiVersion = apiVersionOf(check, input.apiVersion, needsExternal ? 'external' : 'legacy');
   const seen = new Set<string>();
-  for (const provider of providers) {
+  for (const [index, provider] of providers.entries()) {
+    check.provider = index;
     if (provider && seen.has(provider.name.toLowerCase())) check.fail('name', 'error.DuplicateName', provider.name);
     if (provider) seen.add(provider.name.toLowerCase());
   }

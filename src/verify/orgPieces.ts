@@ -8,7 +8,7 @@ import { Messages, type Connection } from '@salesforce/core';
 import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
 import type { ProviderNames } from '../spec/providerSpec.js';
 import { soqlString } from '../org/orgProfile.js';
-import { asList, listNames, readComponent, readComponents, textValue, type Component } from '../org/metadataRead.js';
+import { asList, listNames, parameters, readComponent, readComponents, textValue, type Component } from '../org/metadataRead.js';
 import { principalStatus } from '../deploy/principalAuthentication.js';
 import { fail, pass, skip, type Check } from './checks.js';
 
@@ -28,13 +28,6 @@ export type OrgPieces = {
 const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 const orgSetup = (id: string, summaryKey: string, tokens: Array<string | number>, fixKey: string, fixTokens: Array<string | number> = []): Check =>
   fail(id, 'org-setup', messages.getMessage(summaryKey, tokens), messages.getMessage(fixKey, fixTokens));
-
-/** The parameters of a credential, as { type, name, value, ... } text records. */
-function parameters(component: Component, element: string): Array<Record<string, string | undefined>> {
-  return asList(component[element] as Component | Component[] | undefined).map((parameter) =>
-    Object.fromEntries(Object.entries(parameter).map(([key, value]) => [key, textValue(value)]))
-  );
-}
 
 function recordValues(record: Component): Map<string, string | undefined> {
   const values = asList(record.values as Component | Component[] | undefined);

@@ -7,6 +7,7 @@
 import JSZip from 'jszip';
 import { parseApexClass, ApexClassInfo } from './apex.js';
 import { Org, StoredComponent } from './org.js';
+import { referencedMessage, referencesTo } from './references.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { child, childrenNamed, childText, isNil, MD_NS, parseXml, XmlParseError, XNode } from './xml.js';
 import { validateElement } from './validate.js';
@@ -76,8 +77,29 @@ export async function readZip(base64: string): Promise<{ files: Map<string, Buff
   }
 }
 
+/** Apex added, changed or deleted: on production, such a deploy must run tests. */
 export function containsApex(files: Map<string, Buffer>): boolean {
-  return [...files.keys()].some((p) => /(^|\/)(classes\/[^/]+\.cls|triggers\/[^/]+\.trigger)$/.test(p));
+  return [...files.entries()].some(
+    ([p, content]) =>
+      /(^|\/)(classes\/[^/]+\.cls|triggers\/[^/]+\.trigger)$/.test(p) ||
+      (/(^|\/)destructiveChanges(Pre|Post)?\.xml$/.test(p) && /<name>\s*ApexClass\s*<\/name>/.test(content.toString('utf8')))
+  );
+}
+
+/** Members of destructiveChanges.xml (and its Pre / Post forms) beside each package.xml. */
+function destructiveMembers(files: Map<string, Buffer>, roots: string[]): Array<{ type: string; fullName: string; fileName: string }> {
+  const members: Array<{ type: string; fullName: string; fileName: string }> = [];
+  for (const root of roots) {
+    for (const name of ['destructiveChangesPre.xml', 'destructiveChanges.xml', 'destructiveChangesPost.xml']) {
+      const content = files.get(`${root}${name}`);
+      if (!content) continue;
+      for (const t of childrenNamed(parseXml(content.toString('utf8')), 'types')) {
+        const type = childText(t, 'name') ?? '';
+        for (const m of childrenNamed(t, 'members')) members.push({ type, fullName: m.text, fileName: `${root}${name}` });
+      }
+    }
+  }
+  return members;
 }
 
 type Candidate = {
@@ -375,13 +397,27 @@ export function runDeploy(org: Org, job: DeployJob): void {
     }
   }
 
+  // ---- destructive changes: each listed component must exist, and nothing that stays may refer to it
+  const deletions = destructiveMembers(job.files, roots);
+  const deleted = new Set(deletions.map((d) => `${d.type} - ${d.fullName}`.toLowerCase()));
+  for (const d of deletions) {
+    if (!org.get(d.type, d.fullName)) {
+      fail(d.type, d.fullName, d.fileName, `No ${d.type} named: ${d.fullName} found`);
+      continue;
+    }
+    const refs = referencesTo(org, d.type, d.fullName).filter((ref) => !deleted.has(ref.toLowerCase()));
+    if (refs.length > 0) fail(d.type, d.fullName, d.fileName, referencedMessage(d.type, refs));
+  }
+
   // ---- tests
   const options = job.options;
-  const apexInDeploy = cands.some((c) => c.type === 'ApexClass');
+  const apexInDeploy = cands.some((c) => c.type === 'ApexClass') || deletions.some((d) => d.type === 'ApexClass');
   const level = options.testLevel ?? (org.orgType === 'production' && apexInDeploy ? 'RunLocalTests' : 'NoTestRun');
   if (level !== 'NoTestRun' && !msgs.some((m) => !m.success)) {
     const allClasses = new Map<string, ApexClassInfo & { name: string }>();
-    for (const s of org.list('ApexClass')) if (s.source !== undefined) allClasses.set(s.fullName.toLowerCase(), { ...parseApexClass(s.source), name: s.fullName });
+    for (const s of org.list('ApexClass')) {
+      if (s.source !== undefined && !deleted.has(`apexclass - ${s.fullName.toLowerCase()}`)) allClasses.set(s.fullName.toLowerCase(), { ...parseApexClass(s.source), name: s.fullName });
+    }
     for (const c of cands) if (c.type === 'ApexClass' && c.apex) allClasses.set(c.fullName.toLowerCase(), { ...c.apex, name: c.fullName });
     let toRun: Array<ApexClassInfo & { name: string }> = [];
     if (level === 'RunSpecifiedTests') {
@@ -463,7 +499,13 @@ export function runDeploy(org: Org, job: DeployJob): void {
       fileName: c.type === 'ApexClass' ? c.fileName : c.fileName, fullName: c.fullName, id, success: true,
     });
   }
-  job.componentsTotal = cands.length;
+  for (const d of deletions) {
+    if (msgs.some((m) => !m.success && m.componentType === d.type && m.fullName === d.fullName)) continue;
+    const existing = org.get(d.type, d.fullName)!;
+    plans.push(() => org.remove(d.type, d.fullName));
+    msgs.push({ changed: false, componentType: d.type, created: false, createdDate: now, deleted: true, fileName: d.fileName, fullName: d.fullName, id: existing.id, success: true });
+  }
+  job.componentsTotal = cands.length + deletions.length;
   finish();
   if (job.status === 'Succeeded' && !options.checkOnly) for (const p of plans) p();
 }

@@ -10,6 +10,7 @@ import { containsApex, DeployJob, DeployMessage, DeployOptions, readZip, runDepl
 import { Org, OrgType, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
+import { referencedMessage, referencesTo } from './references.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { runSoql, SObjectDef, SoqlError, SRecord } from './soql.js';
 import { sortBySchema, validateElement } from './validate.js';
@@ -265,7 +266,7 @@ export class EmulatorServer {
       case 'updateMetadata':
         return this.upsertMetadata(ctx, op, respond);
       case 'deleteMetadata':
-        return this.deleteMetadata(op, respond);
+        return this.deleteMetadata(ctx, op, respond);
       case 'describeMetadata':
         return respond(this.describeMetadata(version));
       default:
@@ -469,12 +470,20 @@ export class EmulatorServer {
     return errs;
   }
 
-  private deleteMetadata(op: XNode, respond: (s: string) => void): void {
+  private deleteMetadata(ctx: Ctx, op: XNode, respond: (s: string) => void): void {
     const type = childText(op, 'type') ?? '';
+    if (type === 'ApexClass') {
+      return soapFault(ctx.res, 'sf:INVALID_TYPE', 'INVALID_TYPE: This type of object is not available for this organization');
+    }
     const out = childrenNamed(op, 'fullNames').map((n) => {
-      const ok = TYPES[type] ? this.org.remove(type, n.text) : false;
-      const err = ok ? '' : `<errors>${el('message', `no ${type} named ${n.text} found`)}${el('statusCode', 'INVALID_CROSS_REFERENCE_KEY')}</errors>`;
-      return `<result>${err}${el('fullName', n.text)}${el('success', ok)}</result>`;
+      const refs = TYPES[type] && this.org.get(type, n.text) ? referencesTo(this.org, type, n.text) : [];
+      const error = refs.length > 0
+        ? { message: referencedMessage(type, refs), statusCode: 'DELETE_FAILED' }
+        : !TYPES[type] || !this.org.remove(type, n.text)
+          ? { message: `no ${type} named ${n.text} found`, statusCode: 'INVALID_CROSS_REFERENCE_KEY' }
+          : undefined;
+      const err = error ? `<errors>${el('message', error.message)}${el('statusCode', error.statusCode)}</errors>` : '';
+      return `<result>${err}${el('fullName', n.text)}${el('success', !error)}</result>`;
     });
     respond(out.join(''));
   }

@@ -1,7 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
+import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
+import { secretsFromEnv } from '../../spec/configFile.js';
 import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
@@ -20,6 +21,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     ...providerFlags,
+    ...configFileFlag,
     ...secretStdinFlag,
     'api-version': Flags.string({ summary: messages.getMessage('flags.api-version.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
@@ -41,13 +43,19 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
   };
 
   public async run(): Promise<DeployOutcome> {
-    const { flags } = await this.parse(Deploy);
+    const { flags, metadata } = await this.parse(Deploy);
+    const { input, naming, config } = await bundleInputOf(flags, metadata);
     // Without a secret and without a person to ask, fail before touching the org.
-    const known = await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    const known = config ? undefined : await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
 
     const outcome = await deployBundle({
-      input: bundleInputFromFlags(flags),
-      secret: async () => known ?? this.promptForSecret(),
+      input,
+      naming,
+      secrets: async (providers) => {
+        if (config) return secretsFromEnv(config);
+        const secret = known ?? (await this.promptForSecret());
+        return Object.fromEntries(providers.map((provider) => [provider.name, secret]));
+      },
       org: flags['target-org'],
       dryRun: flags['dry-run'],
       testLevel: flags['test-level'] as TestLevel | undefined,

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { bundleInputFromFlags, providerFlags } from '../../flags/providerFlags.js';
+import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
 import { generateBundle, type GenerateResult } from '../../generateBundle.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -16,6 +16,7 @@ export default class Generate extends SfCommand<GenerateResult> {
 
   public static readonly flags = {
     ...providerFlags,
+    ...configFileFlag,
     'output-dir': Flags.directory({
       char: 'd',
       summary: messages.getMessage('flags.output-dir.summary'),
@@ -24,9 +25,10 @@ export default class Generate extends SfCommand<GenerateResult> {
   };
 
   public async run(): Promise<GenerateResult> {
-    const { flags } = await this.parse(Generate);
+    const { flags, metadata } = await this.parse(Generate);
     if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
-    const result = await generateBundle(bundleInputFromFlags(flags), flags['output-dir'], flags['client-secret']);
+    const { input, naming } = await bundleInputOf(flags, metadata);
+    const result = await generateBundle(input, flags['output-dir'], flags['client-secret'], naming);
 
     this.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
     this.table({

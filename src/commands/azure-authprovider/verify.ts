@@ -11,8 +11,6 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
 
 export type { VerifyOutcome };
 
-const optional = <T extends { required?: boolean }>(flag: T): T => ({ ...flag, required: false });
-
 export default class Verify extends SecretCommand<VerifyOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
@@ -20,9 +18,9 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
 
   public static readonly flags = {
     'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
-    name: optional(providerFlags.name),
+    name: providerFlags.name,
     'tenant-id': providerFlags['tenant-id'],
-    'client-id': optional(providerFlags['client-id']),
+    'client-id': providerFlags['client-id'],
     'client-secret': providerFlags['client-secret'],
     ...secretStdinFlag,
     cloud: providerFlags.cloud,

@@ -1,0 +1,51 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { findProviders, type ProviderInOrg } from '../../org/providersInOrg.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');
+
+export type ListResult = { providers: ProviderInOrg[] };
+
+export default class List extends SfCommand<ListResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+  };
+
+  public async run(): Promise<ListResult> {
+    const { flags } = await this.parse(List);
+    const org = flags['target-org'];
+    const providers = await findProviders(org.getConnection());
+    const username = org.getUsername() ?? '';
+    if (providers.length === 0) {
+      this.log(messages.getMessage('output.None', [username]));
+      return { providers };
+    }
+    this.table({
+      data: providers.map((provider) => ({
+        name: provider.name,
+        model: provider.model,
+        namedCredential: provider.namedCredentials.map((nc) => nc.name).join(', '),
+        tokenHost: provider.tokenUrl ? new URL(provider.tokenUrl).host : '',
+        tenant: provider.tenantId ?? '',
+        clientId: provider.clientId ?? '',
+        authentication: provider.principals.map((p) => `${p.principal}: ${p.status}`).join(', ') || (provider.model === 'legacy' ? 'see Setup' : ''),
+      })),
+      columns: [
+        { key: 'name', name: 'Auth. Provider' },
+        { key: 'model', name: 'Model' },
+        { key: 'namedCredential', name: 'Named Credential' },
+        { key: 'tokenHost', name: 'Token host' },
+        { key: 'tenant', name: 'Tenant' },
+        { key: 'clientId', name: 'Client ID' },
+        { key: 'authentication', name: 'Principal' },
+      ],
+    });
+    this.log(messages.getMessage('output.Count', [providers.length, username]));
+    return { providers };
+  }
+}

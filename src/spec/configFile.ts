@@ -1,0 +1,83 @@
+/*
+ * Reads a config file (JSON or YAML) describing several providers, checks it against the published JSON Schema
+ * (schemas/config.schema.json), and turns it into the spec's input. Secrets never live in the file: each provider
+ * names the environment variable that holds its secret. The parsers load only when a config file is used.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Messages, SfError } from '@salesforce/core';
+import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js';
+import { checkClientSecret } from './providerSpec.js';
+import { SECRET_ENV, type ClientSecret } from './clientSecret.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
+
+const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/config.schema.json', import.meta.url));
+
+export type ConfigProvider = ProviderInput & { clientSecretEnv?: string };
+export type ConfigFile = { path: string; input: BundleInput; secretEnv: Record<string, string> };
+
+const invalid = (message: string): SfError => new SfError(message, 'InvalidConfigFile', [], 2);
+
+async function parse(path: string, text: string): Promise<unknown> {
+  try {
+    if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) return JSON.parse(text) as unknown;
+    const { parse: parseYaml } = await import('yaml');
+    return parseYaml(text) as unknown;
+  } catch (error) {
+    throw invalid(messages.getMessage('config.Unparsable', [path, (error as Error).message.split('\n')[0]]));
+  }
+}
+
+/** Schema problems in the words of the file: `providers[1].tenantId: must be string`. */
+async function schemaProblems(data: unknown): Promise<string[]> {
+  const { Ajv } = await import('ajv');
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(SCHEMA_PATH, 'utf8')) as object);
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((error) => {
+    const where = error.instancePath.replace(/^\//, '').replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.') || '(top level)';
+    const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+    if (extra && /secret/i.test(extra)) return messages.getMessage('config.SecretInFile', [`${where === '(top level)' ? '' : `${where}.`}${extra}`]);
+    if (extra) return `${where}: ${messages.getMessage('config.UnknownKey', [extra])}`;
+    const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+    return `${where}: ${error.message ?? ''}${allowed ? ` (${allowed.join(', ')})` : ''}`;
+  });
+}
+
+export async function readConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw invalid(messages.getMessage('config.Unreadable', [path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]));
+  }
+  const data = await parse(path, text);
+  const problems = await schemaProblems(data);
+  if (problems.length > 0) throw invalid(messages.getMessage('config.Invalid', [path, problems.map((problem) => `- ${problem}`).join('\n')]));
+  const { apiVersion, providers } = data as { apiVersion?: string; providers: ConfigProvider[] };
+  const secretEnv: Record<string, string> = {};
+  const inputs = providers.map(({ clientSecretEnv, ...provider }) => {
+    secretEnv[provider.name ?? ''] = clientSecretEnv ?? SECRET_ENV;
+    return provider;
+  });
+  return { path, input: { apiVersion, providers: inputs }, secretEnv };
+}
+
+/** Messages about a config file's values name the key and the provider, not a flag. */
+export function configNaming(path: string): FieldNaming {
+  return (field, provider) => (field === 'apiVersion' ? `${path}: apiVersion` : `${path}: providers[${provider}].${field}`);
+}
+
+/** Each provider's secret from the environment variable the file names; all missing ones are reported together. */
+export function secretsFromEnv(config: ConfigFile, env: NodeJS.ProcessEnv = process.env): Record<string, ClientSecret> {
+  const secrets: Record<string, ClientSecret> = {};
+  const missing: string[] = [];
+  for (const [provider, variable] of Object.entries(config.secretEnv)) {
+    const value = env[variable];
+    if (value === undefined || value === '') missing.push(`- ${messages.getMessage('config.SecretMissingFor', [provider, variable])}`);
+    else secrets[provider] = { value: checkClientSecret(value, variable), source: variable };
+  }
+  if (missing.length > 0) throw new SfError(messages.getMessage('config.SecretsMissing', [config.path, missing.join('\n')]), 'SecretRequired', [], 2);
+  return secrets;
+}
