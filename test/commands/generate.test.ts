@@ -103,7 +103,7 @@ describe('generate, as a user runs it', () => {
     ['a bad tenant', ['--name', 'AzureGraph', '--tenant-id', 'contoso', '--client-id', CLIENT_ID], /--tenant-id must be the directory \(tenant\) ID/],
     ['a bad client id', ['--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', 'my-app'], /--client-id must be a GUID/],
     ['a name with path traversal', ['--name', '../evil', '--tenant-id', TENANT, '--client-id', CLIENT_ID], /--name must be a Salesforce API name/],
-    ['a missing client id', ['--name', 'AzureGraph', '--tenant-id', TENANT], /Missing required flag client-id/],
+    ['a missing client id', ['--name', 'AzureGraph', '--tenant-id', TENANT], /--client-id is required\./],
     ['an unknown model', [...validFlags, '--model', 'new'], /Expected --model=new to be one of: external, legacy/],
     ['scope with resource', [...validFlags, '--scope', 'https://graph.microsoft.com/.default', '--resource', 'https://graph.microsoft.com'], /--resource=https:\/\/graph.microsoft.com cannot also be provided when using --scope|cannot also be provided/],
     ['an http token URL', [...validFlags, '--token-url', 'http://login.example.com/token'], /--token-url must use https/],
