@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseCalloutPath, parseProviderNames, parseTokenRequestSpec, type ProviderInput, type ProviderNames, type TokenRequestSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
+import { certificateCredential, type CertificateCredential } from './spec/certificateCredential.js';
+import type { AppCredential } from './verify/tokenRequest.js';
 import { CLOUD_HOSTS, CLOUDS } from './spec/platform.js';
 import { describeOrg } from './org/orgProfile.js';
 import { EXIT_CODES, firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
@@ -25,8 +27,10 @@ export type VerifyOptions = {
   input: ProviderInput;
   /** Run the local token check (the app's client id is known). */
   local: boolean;
-  /** Called once the input is valid, and only for the local check. */
+  /** Called once the input is valid, and only for a local check with a client secret. */
   secret: () => Promise<ClientSecret>;
+  /** PEM files of a certificate credential: the local check signs a client assertion instead of sending a secret. */
+  certificate?: { certificateFile: string; privateKeyFile: string };
   /** The org for the in-org check; none means local only. */
   org?: Org;
   path?: string;
@@ -48,7 +52,7 @@ export type VerifyOutcome = {
   secretSource?: ClientSecret['source'];
 };
 
-type Plan = { token?: TokenRequestSpec; names?: ProviderNames; path?: string };
+type Plan = { token?: TokenRequestSpec; names?: ProviderNames; path?: string; certificate?: CertificateCredential };
 
 /** Validates everything before the first request, so a typo never costs a round trip. */
 function plan(options: VerifyOptions): Plan {
@@ -66,6 +70,7 @@ function plan(options: VerifyOptions): Plan {
     token: options.local ? attempt(() => parseTokenRequestSpec(options.input)) : undefined,
     names: options.org ? attempt(() => parseProviderNames(options.input)) : undefined,
     path: attempt(() => parseCalloutPath(options.path)),
+    certificate: options.certificate ? attempt(() => certificateCredential(options.certificate!.certificateFile, options.certificate!.privateKeyFile)) : undefined,
   };
   if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
   return result;
@@ -80,15 +85,20 @@ function defaultPath(url: string | undefined): string {
 }
 
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutcome> {
-  const { token: tokenSpec, names, path } = plan(options);
+  const { token: tokenSpec, names, path, certificate } = plan(options);
   const checks: Check[] = [];
   const outcome: Omit<VerifyOutcome, 'status' | 'exitCode' | 'checks'> = { provider: names?.name };
 
   if (tokenSpec) {
-    const secret = await options.secret();
-    outcome.secretSource = secret.source;
+    let credential: AppCredential;
+    if (certificate) credential = certificate;
+    else {
+      const secret = await options.secret();
+      outcome.secretSource = secret.source;
+      credential = { kind: 'secret', secret: secret.value };
+    }
     options.onStage?.(messages.getMessage('stage.Local', [tokenSpec.tokenUrl]));
-    const local = await checkTokenLocally(tokenSpec, secret.value, options.showToken);
+    const local = await checkTokenLocally(tokenSpec, credential, options.showToken);
     checks.push(...local.checks);
     outcome.token = local.token;
   }

@@ -71,7 +71,7 @@ export async function rotateSecret(options: RotateOptions): Promise<RotateOutcom
   let token: TokenSummary | undefined;
   if (tokenSpec) {
     options.onStage?.(messages.getMessage('stage.Check', [tokenSpec.tokenUrl]));
-    ({ checks, token } = await checkTokenLocally(tokenSpec, secret.value, false));
+    ({ checks, token } = await checkTokenLocally(tokenSpec, { kind: 'secret', secret: secret.value }, false));
     const failed = firstFailure(checks);
     if (failed?.category) return { ...outcome, status: 'Refused', exitCode: EXIT_CODES[failed.category], verified: false, checks, token };
   }

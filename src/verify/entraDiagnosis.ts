@@ -20,6 +20,10 @@ const AADSTS_CAUSES: Record<number, string> = {
   1002012: 'InvalidScope',
   70011: 'InvalidScope',
   500011: 'ResourceNotInTenant',
+  700027: 'CertificateNotRegistered',
+  700024: 'AssertionExpired',
+  700023: 'AssertionClaims',
+  50027: 'AssertionMalformed',
 };
 
 export type EntraDiagnosis = { category: FailureCategory; cause: string; fix: string };

@@ -6,7 +6,7 @@ import { Messages } from '@salesforce/core';
 import type { TokenRequestSpec } from '../spec/providerSpec.js';
 import { fail, pass, skip, warn, type Check } from './checks.js';
 import { audienceFits, diagnoseEntraError } from './entraDiagnosis.js';
-import { requestToken, type TokenClaims } from './tokenRequest.js';
+import { requestToken, type AppCredential, type TokenClaims } from './tokenRequest.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -41,8 +41,8 @@ function claimChecks(spec: TokenRequestSpec, claims: TokenClaims): Check[] {
   return checks;
 }
 
-export async function checkTokenLocally(spec: TokenRequestSpec, secret: string, showToken: boolean): Promise<LocalCheckResult> {
-  const answer = await requestToken(spec, secret);
+export async function checkTokenLocally(spec: TokenRequestSpec, credential: AppCredential, showToken: boolean): Promise<LocalCheckResult> {
+  const answer = await requestToken(spec, credential);
   switch (answer.kind) {
     case 'unreachable':
       return {

@@ -4,6 +4,10 @@
  * without checking its signature: only the claims matter here, and only the API verifies tokens.
  */
 import type { TokenRequestSpec } from '../spec/providerSpec.js';
+import { clientAssertion, CLIENT_ASSERTION_TYPE } from './clientAssertion.js';
+
+/** How the app proves who it is: a client secret, or a certificate's private key that signs a client assertion. */
+export type AppCredential = { kind: 'secret'; secret: string } | { kind: 'certificate'; certificatePem: string; privateKeyPem: string };
 
 export type TokenClaims = {
   audience?: string;
@@ -35,9 +39,14 @@ export type TokenAnswer =
 
 export const TOKEN_TIMEOUT_MS = 30000;
 
-/** The form body the plugin sends: grant, client id and secret, then scope (v2) or resource (v1). */
-export function tokenRequestBody(spec: TokenRequestSpec, secret: string): URLSearchParams {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: spec.clientId, client_secret: secret });
+/** The form body the plugin sends: grant, client id and secret (or assertion), then scope (v2) or resource (v1). */
+export function tokenRequestBody(spec: TokenRequestSpec, credential: AppCredential): URLSearchParams {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: spec.clientId });
+  if (credential.kind === 'secret') form.set('client_secret', credential.secret);
+  else {
+    form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
+    form.set('client_assertion', clientAssertion({ clientId: spec.clientId, tokenUrl: spec.tokenUrl, certificatePem: credential.certificatePem, privateKeyPem: credential.privateKeyPem }));
+  }
   if (spec.scope) form.set('scope', spec.scope);
   if (spec.resource) form.set('resource', spec.resource);
   return form;
@@ -93,14 +102,14 @@ function unreachable(error: unknown): TokenAnswer {
   return { kind: 'unreachable', reason };
 }
 
-export async function requestToken(spec: TokenRequestSpec, secret: string, timeoutMs = TOKEN_TIMEOUT_MS): Promise<TokenAnswer> {
+export async function requestToken(spec: TokenRequestSpec, credential: AppCredential, timeoutMs = TOKEN_TIMEOUT_MS): Promise<TokenAnswer> {
   let response: Response;
   let body: string;
   try {
     response = await fetch(spec.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: tokenRequestBody(spec, secret),
+      body: tokenRequestBody(spec, credential),
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });

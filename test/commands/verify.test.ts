@@ -4,6 +4,8 @@
  * its fix and the right exit code.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import type { VerifyOutcome } from '../../src/verifyProvider.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
@@ -142,6 +144,47 @@ describe('verify: the local token check against a fake Entra endpoint', () => {
     const run = await verify(local(), { AZURE_CLIENT_SECRET: undefined });
     expect(run.status).toBe(2);
     expect(run.json.message).toMatch(/needs the client secret.*AZURE_CLIENT_SECRET/);
+  });
+});
+
+describe('verify: the local check with a certificate credential', () => {
+  const fixture = (name: string): string => join(dirname(fileURLToPath(import.meta.url)), '..', 'entra', 'fixtures', name);
+  let entra: FakeEntra;
+  beforeAll(async () => {
+    entra = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT_ID, secret: 'unused', certificate: readFileSync(fixture('app-cert.pem'), 'utf8'), roles: ['Sites.Read.All'] }] });
+  });
+  afterAll(async () => entra.stop());
+  const withCertificate = (name: string, key = name): string[] => [
+    '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--token-url', entra.tokenUrl(TENANT),
+    '--certificate-file', fixture(`${name}-cert.pem`), '--private-key-file', fixture(`${key}-key.pem`),
+  ];
+
+  it('signs a client assertion that Entra accepts, reading no secret', async () => {
+    const run = await verify(withCertificate('app'), { AZURE_CLIENT_SECRET: undefined });
+    expect(run.status).toBe(0);
+    expect(run.json.result?.token?.roles).toEqual(['Sites.Read.All']);
+    expect(run.json.result?.secretSource).toBeUndefined();
+    expect(entra.requests[entra.requests.length - 1].form).toMatchObject({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
+    expect(entra.requests[entra.requests.length - 1].form.client_secret).toBeUndefined();
+  });
+
+  it('exits 10 naming an unregistered certificate', async () => {
+    const run = await verify(withCertificate('other'), { AZURE_CLIENT_SECRET: undefined });
+    expect(run.status).toBe(10);
+    expect(check(run, 'token-request')?.summary).toMatch(/AADSTS700027: the certificate that signed the client assertion is not registered/);
+    expect(check(run, 'token-request')?.fix).toMatch(/Certificates & secrets, Certificates/);
+  });
+
+  it.each([
+    ["a key that is not the certificate's", () => withCertificate('app', 'other'), /--private-key-file .* is not an RSA private key of the certificate/],
+    ['a missing certificate file', () => [...withCertificate('app').slice(0, 6), '--certificate-file', '/nonexistent.pem', '--private-key-file', fixture('app-key.pem')], /--certificate-file/],
+    ['a key file given as the certificate', () => [...withCertificate('app').slice(0, 6), '--certificate-file', fixture('app-key.pem'), '--private-key-file', fixture('app-key.pem')], /--certificate-file .* is not a PEM certificate/],
+  ])('refuses %s: exit 2, no request', async (_case, args, message) => {
+    const before = entra.requests.length;
+    const run = await verify(args(), { AZURE_CLIENT_SECRET: undefined });
+    expect(run.status).toBe(2);
+    expect(run.json.message).toMatch(message);
+    expect(entra.requests.length).toBe(before);
   });
 });
 

@@ -1,10 +1,10 @@
 /**
  * A local stand-in for Microsoft Entra ID's token endpoint (test tooling; models Entra, not the product). It answers
- * the client_credentials grant on the v2 (`/<tenant>/oauth2/v2.0/token`) and v1 (`/<tenant>/oauth2/token`) paths
- * with the JSON Entra sends: a JWT access token on success, and on failure `error`, an `AADSTSnnnnnn:` description
+ * the client_credentials grant on the v2 (`/<tenant>/oauth2/v2.0/token`) and v1 (`/<tenant>/oauth2/token`) paths,
+ * with a client secret or a client assertion signed by a registered certificate, with the JSON Entra sends: a JWT access token on success, and on failure `error`, an `AADSTSnnnnnn:` description
  * with trace and correlation IDs, `error_codes`, `timestamp`, `trace_id`, `correlation_id` and `error_uri`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, createVerify, randomUUID, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +15,8 @@ export type FakeApp = {
   /** Application permissions an admin consented to; empty means consent is missing. */
   roles?: string[];
   secretExpired?: boolean;
+  /** PEM of a certificate registered on the app: client assertions signed with its key are accepted. */
+  certificate?: string;
 };
 
 export type FakeEntraOptions = {
@@ -74,6 +76,41 @@ function accessToken(app: FakeApp, audience: string, v1: boolean): string {
   return `${base64url({ typ: 'JWT', alg: 'RS256', kid: 'fake-entra' })}.${base64url(claims)}.${Buffer.from('fake-signature').toString('base64url')}`;
 }
 
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/**
+ * Why Entra would refuse a client assertion, or undefined when it is good: RS256 over header.payload with the key of
+ * the certificate the header's x5t names, aud the token endpoint, iss and sub the client id, a jti, within nbf..exp.
+ */
+function assertionProblem(assertion: string, app: FakeApp, tokenEndpoint: string): { code: number; sentence: string } | undefined {
+  const malformed = { code: 50027, sentence: 'JWT token is invalid or malformed.' };
+  const parts = assertion.split('.');
+  if (parts.length !== 3) return malformed;
+  let header: Record<string, unknown>;
+  let claims: Record<string, unknown>;
+  try {
+    [header, claims] = parts.slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+  } catch {
+    return malformed;
+  }
+  if (!app.certificate) return { code: 700027, sentence: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(header.x5t)}']` };
+  const cert = new X509Certificate(app.certificate);
+  const x5t = createHash('sha1').update(cert.raw).digest('base64url');
+  if (header.alg !== 'RS256' || header.x5t !== x5t) {
+    return { code: 700027, sentence: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(header.x5t)}']` };
+  }
+  const signed = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(cert.publicKey, Buffer.from(parts[2], 'base64url'));
+  if (!signed) return { code: 700027, sentence: 'Client assertion failed signature validation.' };
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.exp !== 'number' || typeof claims.nbf !== 'number' || claims.nbf > now + 300 || claims.exp < now - 300) {
+    return { code: 700024, sentence: 'Client assertion is not within its valid time range.' };
+  }
+  if (claims.aud !== tokenEndpoint || claims.iss !== app.clientId || claims.sub !== app.clientId || typeof claims.jti !== 'string') {
+    return { code: 700023, sentence: `Client assertion audience claim does not match Realm issuer or its issuer and subject are not the client id '${app.clientId}'.` };
+  }
+  return undefined;
+}
+
 async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -111,13 +148,14 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       if (!app) {
         return entraError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
       }
-      if (!form.client_secret) {
+      if (form.client_assertion_type === JWT_BEARER && form.client_assertion) {
+        const problem = assertionProblem(form.client_assertion, app, `http://127.0.0.1:${port}${url.pathname}`);
+        if (problem) return entraError(res, 401, 'invalid_client', problem.code, problem.sentence);
+      } else if (!form.client_secret) {
         return entraError(res, 401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
-      }
-      if (form.client_secret !== app.secret) {
+      } else if (form.client_secret !== app.secret) {
         return entraError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
-      }
-      if (app.secretExpired) {
+      } else if (app.secretExpired) {
         return entraError(res, 401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
       }
       let audience: string | undefined;

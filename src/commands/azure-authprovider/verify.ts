@@ -39,6 +39,13 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
       summary: messages.getMessage('flags.path.summary'),
       description: messages.getMessage('flags.path.description', [DEFAULT_GRAPH_PATH]),
     }),
+    'certificate-file': Flags.file({
+      summary: messages.getMessage('flags.certificate-file.summary'),
+      description: messages.getMessage('flags.certificate-file.description'),
+      dependsOn: ['private-key-file'],
+      exclusive: ['client-secret', 'client-secret-stdin'],
+    }),
+    'private-key-file': Flags.file({ summary: messages.getMessage('flags.private-key-file.summary'), dependsOn: ['certificate-file'] }),
     'show-token': Flags.boolean({ summary: messages.getMessage('flags.show-token.summary'), default: false }),
   };
 
@@ -50,12 +57,15 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
     // A default org is used only when a provider name says what to check in it.
     const org = flags.name !== undefined || orgGiven ? flags['target-org'] : undefined;
     if (flags.name !== undefined && !org) throw new SfError(messages.getMessage('error.NoOrg'), 'NoOrg', [], 2);
-    const known = local ? await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
+    const certificate = flags['certificate-file'] ? { certificateFile: flags['certificate-file'], privateKeyFile: flags['private-key-file']! } : undefined;
+    const needsSecret = local && !certificate;
+    const known = needsSecret ? await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
 
     const outcome = await verifyProvider({
       input: providerInputFromFlags(flags),
       local,
       secret: async () => known ?? this.promptForSecret(),
+      certificate,
       org,
       path: flags.path,
       showToken: flags['show-token'],

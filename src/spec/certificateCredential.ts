@@ -1,0 +1,44 @@
+/*
+ * A certificate credential read from PEM files: the certificate registered on the Entra app and its private key.
+ * Both are checked here (parseable, and the key belongs to the certificate), so a wrong file is named before any
+ * request is made.
+ */
+import { readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { Messages, SfError } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
+
+export type CertificateCredential = { kind: 'certificate'; certificatePem: string; privateKeyPem: string };
+
+const refuse = (key: string, tokens: string[]): SfError => new SfError(messages.getMessage(key, tokens), 'InvalidInput', [], 2);
+
+function read(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw refuse('error.FileUnreadable', [flag, path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]);
+  }
+}
+
+export function certificateCredential(certificateFile: string, privateKeyFile: string): CertificateCredential {
+  const certificatePem = read(certificateFile, '--certificate-file');
+  const privateKeyPem = read(privateKeyFile, '--private-key-file');
+  let certificate: X509Certificate;
+  let key: KeyObject;
+  try {
+    certificate = new X509Certificate(certificatePem);
+  } catch {
+    throw refuse('error.NotACertificate', ['--certificate-file', certificateFile]);
+  }
+  try {
+    key = createPrivateKey(privateKeyPem);
+  } catch {
+    throw refuse('error.NotAPrivateKey', ['--private-key-file', privateKeyFile]);
+  }
+  if (key.asymmetricKeyType !== 'rsa' || !certificate.checkPrivateKey(key)) {
+    throw refuse('error.KeyNotForCertificate', ['--private-key-file', privateKeyFile, certificateFile]);
+  }
+  return { kind: 'certificate', certificatePem, privateKeyPem };
+}
