@@ -47,7 +47,8 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
 
     const outcome = await deployBundle({
       input: bundleInputFromFlags(flags),
-      secret: async () => known ?? this.promptForSecret(),
+      secret: known,
+      askSecret: async () => this.promptForSecret(),
       org: flags['target-org'],
       dryRun: flags['dry-run'],
       testLevel: flags['test-level'] as TestLevel | undefined,
