@@ -4,19 +4,20 @@
  * the command presents and --json returns. Every step after the deploy is idempotent, so a re-run completes them.
  */
 import { Messages, SfError, type Org } from '@salesforce/core';
-import { parseBundleSpec, type BundleInput, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
+import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { SHARED } from './spec/platform.js';
 import { renderBundle } from './render/renderBundle.js';
-import { describeOrg, findUsers, type OrgProfile, type OrgUser } from './org/orgProfile.js';
+import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile } from './org/orgProfile.js';
+import { checkUsers, wantedUsers } from './deploy/deployUsers.js';
 import { withOrgDefaults } from './deploy/orgDefaults.js';
 import { metadataZip, toMetadataPackage } from './deploy/metadataPackage.js';
 import { deployPackage, type DeployProgress, type TestLevel } from './deploy/deployPackage.js';
-import { deployReport, type ComponentFailure, type DeployedComponent, type TestSummary } from './deploy/deployReport.js';
+import { deployedId, deployReport, type ComponentFailure, type DeployedComponent, type TestSummary } from './deploy/deployReport.js';
 import { assignPermissionSet, type Assignment } from './deploy/permissionSetAssignments.js';
-import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH } from './deploy/principalAuthentication.js';
+import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, type PrincipalStatus } from './deploy/principalAuthentication.js';
 import { openBrowser } from './deploy/openBrowser.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './deploy/retry.js';
+import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -33,8 +34,13 @@ export type DeployOptions = {
   input: BundleInput;
   /** How messages name a value's origin: flags by default, or places in a config file. */
   naming?: FieldNaming;
-  /** Each provider's secret; called once the input is valid, so a prompt never asks for a secret that cannot be used. */
-  secrets: (providers: readonly ProviderSpec[]) => Promise<Record<string, ClientSecret>>;
+  /**
+   * Each provider's secret when the command already has them (flag, environment, config file): the bundle is then
+   * zipped while the org is read. It may throw, once the input is valid, naming what is missing.
+   */
+  secrets?: (providers: readonly ProviderSpec[]) => Record<string, ClientSecret>;
+  /** Asks for the secret when there is none, once the input is valid, so a prompt never asks for one that cannot be used. */
+  askSecret: () => Promise<ClientSecret>;
   org: Org;
   dryRun: boolean;
   testLevel?: TestLevel;
@@ -86,28 +92,8 @@ export type DeployOutcome = {
   nextSteps: string[];
 };
 
-const sameUser = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
-/** Every username the deploy depends on must be an active user of the org, checked before anything is sent. */
-async function checkUsers(org: Org, spec: ProviderSpec[], assignTo: string[], deployer: string): Promise<OrgUser[]> {
-  const wanted = new Map<string, string>();
-  for (const provider of spec) if (provider.executionUser) wanted.set(provider.executionUser.toLowerCase(), '--execution-user');
-  for (const username of assignTo) wanted.set(username.toLowerCase(), '--assign-to');
-  wanted.set(deployer.toLowerCase(), '--target-org');
-  const found = await findUsers(org.getConnection(), [...wanted.keys()]);
-  const problems: string[] = [];
-  for (const [username, flag] of wanted) {
-    const user = found.find((candidate) => sameUser(candidate.username, username));
-    if (!user) problems.push(messages.getMessage('error.UnknownUser', [flag, username]));
-    else if (!user.isActive) problems.push(messages.getMessage('error.InactiveUser', [flag, user.username]));
-  }
-  if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
-  // The deploying user first, then the others in the order given, each once.
-  const assignees = [deployer, ...assignTo].map((name) => found.find((user) => sameUser(user.username, name))!);
-  return assignees.filter((user, index) => assignees.findIndex((other) => other.id === user.id) === index);
-}
-
-async function authenticate(options: DeployOptions, provider: ProviderSpec): Promise<Authentication> {
+/** `status`: the principal's status read after the deploy (external model); undefined when there was no need to read it. */
+async function authenticate(options: DeployOptions, provider: ProviderSpec, status?: PrincipalStatus): Promise<Authentication> {
   const conn = options.org.getConnection();
   if (provider.model === 'legacy') {
     // Legacy Named Credentials authenticate only from their Setup page; there is no API to start or check it.
@@ -115,9 +101,7 @@ async function authenticate(options: DeployOptions, provider: ProviderSpec): Pro
     return { status: 'Manual', action: options.open ? 'browser opened' : 'setup page', url: `${conn.instanceUrl}${RETURN_PATH}` };
   }
   const [externalCredential, principal] = [provider.externalCredential!, provider.principal!];
-  if ((await principalStatus(conn, externalCredential, principal)) === 'Configured') {
-    return { status: 'Configured', action: 'already configured' };
-  }
+  if (status === 'Configured') return { status: 'Configured', action: 'already configured' };
   const url = await authenticationUrl(conn, externalCredential, principal);
   let detail: string | undefined;
   if (options.headless) {
@@ -154,21 +138,41 @@ function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
   return steps;
 }
 
+/** The metadata-format zip of the bundle, the secret in each provider's record. */
+async function bundleZip(spec: BundleSpec, secretOf: Record<string, ClientSecret>): Promise<Buffer> {
+  const secrets = Object.fromEntries(spec.providers.map((provider) => [provider.name, secretOf[provider.name].value]));
+  return metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
+}
+
 export async function deployBundle(options: DeployOptions): Promise<DeployOutcome> {
   const { org, events } = options;
   events?.onStage?.(messages.getMessage('stage.Org'));
-  const profile = await describeOrg(org.getConnection());
-  const spec = parseBundleSpec(withOrgDefaults(options.input, profile), options.naming);
-  const assignees = await checkUsers(org, spec.providers, options.assignTo, profile.username);
+  const orgConn = org.getConnection();
+  // The newest API version and the username come with the login: the spec needs no request.
+  const login = { maxApiVersion: await useOrgApiVersion(orgConn), username: orgConn.getUsername() ?? '' };
+  const spec = parseBundleSpec(withOrgDefaults(options.input, login), options.naming);
+  const known = options.secrets?.(spec.providers);
+  const wanted = wantedUsers(spec.providers.map((provider) => provider.executionUser), options.assignTo, login.username);
+  // The org's type and the users are read together, in one round trip; meanwhile the bundle is zipped, once those
+  // requests are on their way, if the secrets are already known.
+  const [profile, users, zipped] = await Promise.all([
+    describeOrg(orgConn),
+    findUsers(orgConn, [...wanted.keys()]),
+    known ? sleep(0).then(() => bundleZip(spec, known)) : undefined,
+  ]);
+  const assignees = checkUsers(wanted, users, options.assignTo, login.username);
   if (options.assignTo.length > 0 && spec.providers.some((provider) => !provider.permissionSet)) {
     events?.onWarning?.(messages.getMessage('warning.AssignToLegacy'));
   }
   // Every later call speaks the bundle's API version, the deploy included.
   const conn = org.getConnection(spec.apiVersion);
 
-  const secretOf = await options.secrets(spec.providers);
-  const secrets = Object.fromEntries(spec.providers.map((provider) => [provider.name, secretOf[provider.name].value]));
-  const zip = await metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
+  let secretOf = known;
+  if (!secretOf) {
+    const asked = await options.askSecret();
+    secretOf = Object.fromEntries(spec.providers.map((provider) => [provider.name, asked]));
+  }
+  const zip = zipped ?? (await bundleZip(spec, secretOf));
   const testLevel = options.testLevel ?? (profile.orgType === 'production' ? 'RunSpecifiedTests' : 'NoTestRun');
   events?.onStage?.(messages.getMessage(options.dryRun ? 'stage.Validate' : 'stage.Deploy', [spec.apiVersion, testLevel]));
   const result = await deployPackage(conn, zip, {
@@ -189,14 +193,21 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
     let authentication: Authentication = { status: 'NotConfigured', action: 'none' };
     if (succeeded) {
       try {
-        if (provider.permissionSet) {
-          events?.onStage?.(messages.getMessage('stage.Assign', [provider.permissionSet]));
-          // eslint-disable-next-line no-await-in-loop
-          assignments = await assignPermissionSet(conn, provider.permissionSet, assignees);
-        }
+        const { permissionSet, externalCredential, principal } = provider;
+        if (permissionSet) events?.onStage?.(messages.getMessage('stage.Assign', [permissionSet]));
+        // The assignment and the principal's status are independent, so they are made together; the flow that
+        // authenticates the principal starts only once the permission set is assigned. The principal of an External
+        // Credential this deploy created has never been authenticated: no need to ask.
+        const created = report.components.some((component) => component.type === 'ExternalCredential' && component.name === externalCredential && component.state === 'created');
+        // eslint-disable-next-line no-await-in-loop
+        const [assigned, status] = await Promise.all([
+          permissionSet ? assignPermissionSet(conn, permissionSet, assignees, deployedId(result, 'PermissionSet', permissionSet)) : [],
+          externalCredential && principal && !created ? principalStatus(conn, externalCredential, principal) : undefined,
+        ]);
+        assignments = assigned;
         events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
         // eslint-disable-next-line no-await-in-loop
-        authentication = await authenticate(options, provider);
+        authentication = await authenticate(options, provider, status);
       } catch (error) {
         const reason = (error as Error).message.trim().replace(/\.$/, '');
         throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);

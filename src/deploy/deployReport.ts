@@ -26,7 +26,7 @@ export type DeployReport = {
 };
 
 type RawTestFailure = { name: string; methodName: string; message: string; stackTrace?: string | null };
-type Message = { componentType?: string; fullName: string; fileName?: string; problem?: string; lineNumber?: number | string; columnNumber?: number | string; created?: boolean | string; changed?: boolean | string };
+type Message = { componentType?: string; fullName: string; id?: string; fileName?: string; problem?: string; lineNumber?: number | string; columnNumber?: number | string; created?: boolean | string; changed?: boolean | string };
 
 function asArray<T>(value: T | T[] | undefined | null): T[] {
   if (value === undefined || value === null) return [];
@@ -98,4 +98,11 @@ export function deployReport(result: DeployResult, testLevel: string): DeployRep
     tests,
     errorMessage: result.errorMessage ?? undefined,
   };
+}
+
+/** The record ID the org gave a deployed component, when the result names one. */
+export function deployedId(result: DeployResult, type: string, fullName: string): string | undefined {
+  const details = result.details as unknown as { componentSuccesses?: Message | Message[] } | undefined;
+  const found = asArray(details?.componentSuccesses).find((message) => message.componentType === type && message.fullName === fullName);
+  return found?.id || undefined;
 }

@@ -13,7 +13,7 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 const major = (version: string): number => Number.parseInt(version, 10);
 
-export function withOrgDefaults(input: BundleInput, org: OrgProfile): BundleInput {
+export function withOrgDefaults(input: BundleInput, org: Pick<OrgProfile, 'maxApiVersion' | 'username'>): BundleInput {
   const orgMax = major(org.maxApiVersion);
   if (orgMax < MIN_API_VERSION) {
     throw new SfError(messages.getMessage('error.OrgTooOld', [org.maxApiVersion, `${MIN_API_VERSION}.0`]), 'OrgTooOld', [], 3);

@@ -11,31 +11,29 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type Assignment = { username: string; permissionSet: string; state: 'assigned' | 'already assigned' };
 
-export async function assignPermissionSet(conn: Connection, permissionSet: string, users: readonly OrgUser[]): Promise<Assignment[]> {
-  if (users.length === 0) return [];
+/** Key prefix of PermissionSet record IDs. */
+const PERMISSION_SET_PREFIX = '0PS';
+
+async function lookUp(conn: Connection, permissionSet: string): Promise<string> {
   const { records } = await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSet WHERE Name = ${soqlString(permissionSet)}`);
   if (records.length === 0) throw new SfError(messages.getMessage('error.PermissionSetMissing', [permissionSet]), 'PermissionSetMissing');
-  const permissionSetId = records[0].Id;
-  const existing = await conn.query<{ AssigneeId: string }>(
-    `SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetId = ${soqlString(permissionSetId)} AND AssigneeId IN (${users
-      .map((user) => soqlString(user.id))
-      .join(', ')})`
-  );
-  const assigned = new Set(existing.records.map((row) => row.AssigneeId.slice(0, 15)));
-  const results: Assignment[] = [];
-  for (const user of users) {
-    let state: Assignment['state'] = 'already assigned';
-    if (!assigned.has(user.id.slice(0, 15))) {
+  return records[0].Id;
+}
+
+/** `permissionSetId` is the ID the deploy reported, when it did: then the permission set is not looked up. */
+export async function assignPermissionSet(conn: Connection, permissionSet: string, users: readonly OrgUser[], permissionSetId?: string): Promise<Assignment[]> {
+  if (users.length === 0) return [];
+  const id = permissionSetId?.startsWith(PERMISSION_SET_PREFIX) ? permissionSetId : await lookUp(conn, permissionSet);
+  // The insert is the check: an existing assignment answers DUPLICATE_VALUE, so no query has to come first.
+  return Promise.all(
+    users.map(async (user): Promise<Assignment> => {
       try {
-        // eslint-disable-next-line no-await-in-loop
-        await conn.sobject('PermissionSetAssignment').create({ AssigneeId: user.id, PermissionSetId: permissionSetId });
-        state = 'assigned';
+        await conn.sobject('PermissionSetAssignment').create({ AssigneeId: user.id, PermissionSetId: id });
+        return { username: user.username, permissionSet, state: 'assigned' };
       } catch (error) {
-        // Another run assigned it between the query and the insert: the outcome is the same.
         if ((error as { errorCode?: string }).errorCode !== 'DUPLICATE_VALUE') throw error;
+        return { username: user.username, permissionSet, state: 'already assigned' };
       }
-    }
-    results.push({ username: user.username, permissionSet, state });
-  }
-  return results;
+    })
+  );
 }

@@ -18,10 +18,17 @@ export type OrgUser = { id: string; username: string; isActive: boolean };
 
 type OrganizationRow = { Id: string; IsSandbox: boolean; TrialExpirationDate: string | null };
 
-export async function describeOrg(conn: Connection): Promise<OrgProfile> {
+/** The org's newest API version, with the connection moved down to it when it was set newer. */
+export async function useOrgApiVersion(conn: Connection): Promise<string> {
+  // @salesforce/core keeps the version list from login, so this usually makes no request.
   const maxApiVersion = await conn.retrieveMaxApiVersion();
   // A connection at a version newer than the org's gets 404 for everything; older orgs need their own version.
   if (Number(conn.getApiVersion()) > Number(maxApiVersion)) conn.setApiVersion(maxApiVersion);
+  return maxApiVersion;
+}
+
+export async function describeOrg(conn: Connection): Promise<OrgProfile> {
+  const maxApiVersion = await useOrgApiVersion(conn);
   const organization = await conn.singleRecordQuery<OrganizationRow>('SELECT Id, IsSandbox, TrialExpirationDate FROM Organization');
   // Scratch orgs report IsSandbox true and carry an expiration date; sandboxes have none.
   const orgType: OrgType = !organization.IsSandbox ? 'production' : organization.TrialExpirationDate ? 'scratch' : 'sandbox';

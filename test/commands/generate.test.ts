@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import Generate from '../../src/commands/azure-authprovider/generate.js';
 import { filesBelow, filesContaining, PLUGIN_ROOT, runCli } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
@@ -77,6 +77,17 @@ describe('generate, as a user runs it', () => {
       expect(filesContaining(dir, needle)).toEqual([]);
       expect(filesContaining(run.home, needle)).toEqual([]);
     }
+  });
+
+  it('writes from the built plugin exactly what the sources write', async () => {
+    // The CLI runs lib/, with the templates precompiled by the build; in process, src/ compiles them.
+    const flags = [...validFlags, '--refresh-status-code', '403', '--execution-user', 'admin@contoso.com'];
+    const [cli, inProcess] = [freshDir(), freshDir()];
+    expect(runCli('generate', [...flags, '--output-dir', cli]).status).toBe(0);
+    await Generate.run([...flags, '--output-dir', inProcess], { root: PLUGIN_ROOT });
+    const contents = (dir: string): Map<string, string> => new Map(filesBelow(dir).map((path) => [relative(dir, path), readFileSync(path, 'utf8')]));
+    expect(contents(cli).size).toBe(18);
+    expect(contents(cli)).toEqual(contents(inProcess));
   });
 
   it('prints the table, the provider, how the secret is supplied and the next steps', () => {

@@ -54,6 +54,8 @@ export type DeployJob = {
   startDate?: string;
   completedDate?: string;
   polls: number;
+  /** When the last checkDeployStatus for it arrived (epoch ms). */
+  lastPolledAt?: number;
   status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
   messages: DeployMessage[];
   tests?: TestRun;

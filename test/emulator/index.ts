@@ -9,8 +9,10 @@
  */
 import { EmulatorOptions, EmulatorServer } from './server.js';
 import { Org } from './org.js';
+import type { DeployJob } from './deploy.js';
 
 export type { EmulatorOptions } from './server.js';
+export type { DeployJob } from './deploy.js';
 export type { ApexOutcome, OrgType, TestOutcome, User, RequestLogEntry } from './org.js';
 
 export type Emulator = {
@@ -20,6 +22,8 @@ export type Emulator = {
   username: string;
   orgId: string;
   org: Org;
+  /** Deploy jobs by ID, as the org tracks them (status, createdDate, completedDate...). */
+  deploys: ReadonlyMap<string, DeployJob>;
   stop: () => Promise<void>;
 };
 
@@ -35,6 +39,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     username: server.org.adminUser.username,
     orgId: server.org.orgId,
     org: server.org,
+    deploys: server.deploys,
     stop: () => server.close(),
   };
 }

@@ -33,8 +33,11 @@ export type TestOutcome = { pass: true } | { pass: false; message: string; stack
 
 export type FaultSpec = { status: number | 'reset'; remaining: number };
 
-/** One HTTP request the emulator served; `query` is the SOQL of query requests. */
-export type RequestLogEntry = { method: string; path: string; operation: string; status?: number; query?: string };
+/**
+ * One HTTP request the emulator served; `query` is the SOQL of query requests. `receivedAt` and `respondedAt`
+ * (epoch ms) say when it arrived and when its answer was sent, for timing a client against the org.
+ */
+export type RequestLogEntry = { method: string; path: string; operation: string; status?: number; query?: string; receivedAt: number; respondedAt?: number };
 
 export type ApexLog = { id: string; body: string; startTime: string; operation: string; status: string; userId: string };
 

@@ -7,7 +7,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { containsApex, DeployJob, DeployMessage, DeployOptions, readZip, runDeploy } from './deploy.js';
-import { Org, OrgType, StoredComponent } from './org.js';
+import { Org, OrgType, RequestLogEntry, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { referencedMessage, referencesTo } from './references.js';
@@ -86,8 +86,9 @@ export class EmulatorServer {
     const ctx: Ctx = { req, res, url, body, operation: 'unknown' };
     const route = this.route(ctx);
     ctx.operation = route.operation;
-    const entry = { method: req.method ?? 'GET', path: url.pathname, operation: route.operation, status: undefined as number | undefined, query: url.searchParams.get('q') ?? undefined };
+    const entry: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, operation: route.operation, query: url.searchParams.get('q') ?? undefined, receivedAt: Date.now() };
     this.org.requests.push(entry);
+    res.once('finish', () => (entry.respondedAt = Date.now()));
     const origWriteHead = res.writeHead.bind(res);
     res.writeHead = ((status: number, ...rest: unknown[]) => {
       entry.status = status;
@@ -318,17 +319,23 @@ export class EmulatorServer {
   /** One poll: Queued for `queuedPolls` polls, InProgress for `inProgressPolls` more and at least `deployMs`, then done. */
   private advance(job: DeployJob): void {
     if (!['Pending', 'InProgress'].includes(job.status)) return;
+    const previousPoll = job.lastPolledAt ?? Date.parse(job.createdDate);
     job.polls += 1;
+    job.lastPolledAt = Date.now();
     const queued = this.opts.queuedPolls ?? 1;
     const inProgress = this.opts.inProgressPolls ?? 1;
-    const elapsed = Date.now() - Date.parse(job.createdDate);
+    const readyAt = Date.parse(job.createdDate) + (this.opts.deployMs ?? 0);
     if (job.polls <= queued) return;
-    job.startDate ??= new Date().toISOString();
-    if (job.polls <= queued + inProgress || elapsed < (this.opts.deployMs ?? 0)) {
+    // It left the queue once the last poll that saw it queued was answered.
+    job.startDate ??= new Date(previousPoll).toISOString();
+    if (job.polls <= queued + inProgress || Date.now() < readyAt) {
       job.status = 'InProgress';
       return;
     }
     runDeploy(this.org, job);
+    // A real deploy finishes on its own, polled or not: it was done once its duration had passed and the polls it
+    // had to stay in progress for had been answered, which may be well before this poll asked.
+    job.completedDate = new Date(Math.max(readyAt, previousPoll)).toISOString();
   }
 
   private deployResultXml(job: DeployJob, includeDetails: boolean): string {

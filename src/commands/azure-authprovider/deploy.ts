@@ -7,6 +7,7 @@ import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { formatTable } from '../../ux/table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -51,11 +52,12 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     const outcome = await deployBundle({
       input,
       naming,
-      secrets: async (providers) => {
-        if (config) return secretsFromEnv(config);
-        const secret = known ?? (await this.promptForSecret());
-        return Object.fromEntries(providers.map((provider) => [provider.name, secret]));
-      },
+      secrets: config
+        ? () => secretsFromEnv(config)
+        : known
+          ? (providers) => Object.fromEntries(providers.map((provider) => [provider.name, known]))
+          : undefined,
+      askSecret: async () => this.promptForSecret(),
       org: flags['target-org'],
       dryRun: flags['dry-run'],
       testLevel: flags['test-level'] as TestLevel | undefined,
@@ -92,7 +94,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     const org = outcome.targetOrg;
     this.log(messages.getMessage('output.Result', [verb, outcome.providers.map((p) => p.name).join(', '), org.username, org.orgType, outcome.apiVersion, outcome.deployId]));
     if (outcome.components.length > 0) {
-      this.table({
+      this.log(formatTable({
         title: messages.getMessage('output.Components'),
         data: outcome.components,
         columns: [
@@ -100,10 +102,10 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
           { key: 'type', name: 'Type' },
           { key: 'name', name: 'Name' },
         ],
-      });
+      }));
     }
     if (outcome.componentFailures.length > 0) {
-      this.table({
+      this.log(formatTable({
         title: messages.getMessage('output.Failures'),
         data: outcome.componentFailures.map((failure) => ({
           ...failure,
@@ -117,7 +119,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
           { key: 'where', name: 'Line' },
           { key: 'hint', name: 'What to do' },
         ],
-      });
+      }));
     }
     const { tests } = outcome;
     if (tests.run > 0 || tests.failures.length > 0) {
@@ -126,7 +128,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
       this.log(messages.getMessage('output.NoTests', [tests.level]));
     }
     if (tests.failures.length > 0) {
-      this.table({
+      this.log(formatTable({
         title: messages.getMessage('output.TestFailures'),
         data: tests.failures.map((failure) => ({ test: `${failure.name}.${failure.method}`, message: failure.message, stack: failure.stackTrace ?? '' })),
         columns: [
@@ -134,7 +136,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
           { key: 'message', name: 'Message' },
           { key: 'stack', name: 'Where' },
         ],
-      });
+      }));
       this.log(messages.getMessage('hint.TestFailures'));
     }
     for (const warning of tests.coverageWarnings) this.warn(`${warning} ${messages.getMessage('hint.Coverage')}`);

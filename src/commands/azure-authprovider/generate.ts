@@ -3,6 +3,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
 import { generateBundle, type GenerateResult } from '../../generateBundle.js';
+import { formatTable } from '../../ux/table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
@@ -31,14 +32,14 @@ export default class Generate extends SfCommand<GenerateResult> {
     const result = await generateBundle(input, flags['output-dir'], flags['client-secret'], naming);
 
     this.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
-    this.table({
+    this.log(formatTable({
       data: result.files.map((file) => ({ state: file.state, type: file.type, file: relative(result.outputDir, file.path) })),
       columns: [
         { key: 'state', name: 'State' },
         { key: 'type', name: 'Type' },
         { key: 'file', name: 'File' },
       ],
-    });
+    }));
     for (const provider of result.providers) {
       this.log(
         messages.getMessage('output.Provider', [

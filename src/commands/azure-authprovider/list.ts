@@ -1,6 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { findProviders, type ProviderInOrg } from '../../org/providersInOrg.js';
+import { formatTable } from '../../ux/table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');
@@ -25,7 +26,7 @@ export default class List extends SfCommand<ListResult> {
       this.log(messages.getMessage('output.None', [username]));
       return { providers };
     }
-    this.table({
+    this.log(formatTable({
       data: providers.map((provider) => ({
         name: provider.name,
         model: provider.model,
@@ -44,7 +45,7 @@ export default class List extends SfCommand<ListResult> {
         { key: 'clientId', name: 'Client ID' },
         { key: 'authentication', name: 'Principal' },
       ],
-    });
+    }));
     this.log(messages.getMessage('output.Count', [providers.length, username]));
     return { providers };
   }

@@ -5,6 +5,7 @@ import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
 import type { Check } from '../../verify/checks.js';
+import { formatTable } from '../../ux/table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -79,14 +80,14 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
 
   private present(outcome: VerifyOutcome): void {
     const mark: Record<Check['status'], string> = { pass: 'ok', warn: 'warning', fail: 'FAILED', skip: 'skipped' };
-    this.table({
+    this.log(formatTable({
       data: outcome.checks.map((check) => ({ status: mark[check.status], check: check.id, result: check.summary })),
       columns: [
         { key: 'status', name: 'Status' },
         { key: 'check', name: 'Check' },
         { key: 'result', name: 'Result' },
       ],
-    });
+    }));
     const { token } = outcome;
     if (token) {
       this.log(messages.getMessage('output.Token', [token.audience ?? '-', token.tenant ?? '-', token.appId ?? '-', token.roles.join(', ') || '-', token.expiresAt ?? '-']));

@@ -1,0 +1,35 @@
+/*
+ * The users a deploy depends on: each provider's execution user, the --assign-to users and the deploying user. Every
+ * one must be an active user of the org (read with findUsers), checked before anything is sent.
+ */
+import { Messages, SfError } from '@salesforce/core';
+import type { OrgUser } from '../org/orgProfile.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
+
+/** Lower-case usernames and the flag that named each. */
+export type WantedUsers = Map<string, string>;
+
+const sameUser = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+export function wantedUsers(executionUsers: ReadonlyArray<string | undefined>, assignTo: readonly string[], deployer: string): WantedUsers {
+  const wanted: WantedUsers = new Map();
+  for (const username of executionUsers) if (username) wanted.set(username.toLowerCase(), '--execution-user');
+  for (const username of assignTo) wanted.set(username.toLowerCase(), '--assign-to');
+  wanted.set(deployer.toLowerCase(), '--target-org');
+  return wanted;
+}
+
+/** Refuses unknown and inactive users; returns who gets the permission set: the deployer first, then --assign-to, each once. */
+export function checkUsers(wanted: WantedUsers, users: readonly OrgUser[], assignTo: readonly string[], deployer: string): OrgUser[] {
+  const problems: string[] = [];
+  for (const [username, flag] of wanted) {
+    const user = users.find((candidate) => sameUser(candidate.username, username));
+    if (!user) problems.push(messages.getMessage('error.UnknownUser', [flag, username]));
+    else if (!user.isActive) problems.push(messages.getMessage('error.InactiveUser', [flag, user.username]));
+  }
+  if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
+  const assignees = [deployer, ...assignTo].map((name) => users.find((user) => sameUser(user.username, name))!);
+  return assignees.filter((user, index) => assignees.findIndex((other) => other.id === user.id) === index);
+}
