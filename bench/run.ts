@@ -14,6 +14,8 @@ import { measureFootprint } from './footprint.js';
 const home = mkdtempSync(join(tmpdir(), 'aap-bench-home-'));
 process.env.HOME = home;
 process.env.SF_DISABLE_TELEMETRY = 'true';
+// @salesforce/core warns once per emulator login that it speaks plain http (on 127.0.0.1, as intended).
+process.removeAllListeners('warning');
 // Loaded only now: @salesforce/core (under the emulator's login helper and lib/) reads HOME once, when loaded.
 const { measureRender } = await import('./render.js');
 const { measureDeploy } = await import('./deploy.js');
