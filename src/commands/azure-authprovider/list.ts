@@ -34,7 +34,7 @@ export default class List extends SfCommand<ListResult> {
         tokenHost: provider.tokenUrl ? new URL(provider.tokenUrl).host : '',
         tenant: provider.tenantId ?? '',
         clientId: provider.clientId ?? '',
-        authentication: provider.principals.map((p) => `${p.principal}: ${p.status}`).join(', ') || (provider.model === 'legacy' ? 'see Setup' : ''),
+        authentication: provider.principals.map((p) => `${p.principal}: ${p.status}`).join(', ') || (provider.model === 'legacy' ? messages.getMessage('output.LegacyAuthentication') : ''),
       })),
       columns: [
         { key: 'name', name: 'Auth. Provider' },
