@@ -9,7 +9,7 @@ import { parseProviderNames, remoteSiteNameFor, type ProviderInput } from '../sp
 import { SHARED, defaultPermissionSet } from '../spec/platform.js';
 import { describeOrg, soqlString } from '../org/orgProfile.js';
 import { findProviders, type ProviderInOrg } from '../org/providersInOrg.js';
-import { asList, readComponent } from '../org/metadataRead.js';
+import { asList, crudProblem, readComponents } from '../org/metadataRead.js';
 import { destructivePackage, metadataZip } from '../deploy/metadataPackage.js';
 import { deployPackage } from '../deploy/deployPackage.js';
 import { deployReport } from '../deploy/deployReport.js';
@@ -63,12 +63,17 @@ async function plan(conn: Connection, targets: ProviderInOrg[], remaining: Provi
   if (remaining.length === 0) {
     wanted.push(['ApexClass', SHARED.testClass], ['ApexClass', SHARED.pluginClass], ['CustomObject', `${SHARED.metadataType}__mdt`]);
   }
-  const removals: Removal[] = [];
-  for (const [type, name] of wanted) {
-    // eslint-disable-next-line no-await-in-loop
-    if (await readComponent(conn, type, name)) removals.push({ type, name, state: 'to delete' });
-  }
-  return removals;
+  // One read per type (readMetadata takes several names), then the wanted order again.
+  const types = [...new Set(wanted.map(([type]) => type))];
+  const found = await Promise.all(
+    types.map(async (type) => {
+      const names = wanted.filter(([t]) => t === type).map(([, name]) => name);
+      const components = await readComponents(conn, type, names);
+      return names.filter((_name, index) => components[index] !== undefined).map((name) => `${type}:${name}`);
+    })
+  );
+  const present = new Set(found.flat());
+  return wanted.filter(([type, name]) => present.has(`${type}:${name}`)).map(([type, name]) => ({ type, name, state: 'to delete' }));
 }
 
 /** A permission set can only go once nobody holds it. */
@@ -84,8 +89,7 @@ async function deleteOne(conn: Connection, removal: Removal): Promise<void> {
   if (removal.type === 'PermissionSet') await unassign(conn, removal.name);
   const [result] = asList(await conn.metadata.delete(removal.type as 'PermissionSet', [removal.name]));
   if (!result?.success) {
-    const problem = asList((result as { errors?: { message: string } | Array<{ message: string }> }).errors).map((error) => error.message).join('; ');
-    throw new SfError(messages.getMessage('error.DeleteFailed', [removal.type, removal.name, problem]), 'DeleteFailed', [], 1);
+    throw new SfError(messages.getMessage('error.DeleteFailed', [removal.type, removal.name, crudProblem(result)]), 'DeleteFailed', [], 1);
   }
 }
 

@@ -7,8 +7,8 @@ import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseProviderNames, parseTokenRequestSpec } from '../spec/providerSpec.js';
 import type { ClientSecret } from '../spec/clientSecret.js';
 import { FIELDS, SHARED } from '../spec/platform.js';
-import { asList, readComponent, textValue, type Component } from '../org/metadataRead.js';
-import { recordFullName } from '../org/providersInOrg.js';
+import { asList, crudProblem, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
+import { isOurProvider } from '../org/providersInOrg.js';
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
 import { EXIT_CODES, firstFailure, type Check } from '../verify/checks.js';
 
@@ -41,10 +41,10 @@ export type RotateOutcome = {
 export async function providerRecord(org: Org, name: string): Promise<{ fullName: string; component: Component }> {
   const conn = org.getConnection();
   const provider = await readComponent(conn, 'AuthProvider', name);
-  if (!provider || textValue(provider.plugin)?.toLowerCase() !== SHARED.pluginClass.toLowerCase()) {
+  if (!isOurProvider(provider)) {
     throw new SfError(messages.getMessage('error.NotOurProvider', [name, SHARED.pluginClass]), 'ProviderNotFound', [], 2);
   }
-  const fullName = recordFullName(textValue(provider.customMetadataTypeRecord) ?? '');
+  const { fullName } = recordRef(textValue(provider.customMetadataTypeRecord) ?? '');
   const component = await readComponent(conn, 'CustomMetadata', fullName);
   if (!component) throw new SfError(messages.getMessage('error.RecordMissing', [fullName, name]), 'RecordMissing', [], 20);
   return { fullName, component };
@@ -86,8 +86,7 @@ export async function rotateSecret(options: RotateOptions): Promise<RotateOutcom
   };
   const [result] = asList(await options.org.getConnection().metadata.upsert('CustomMetadata', updated as never));
   if (!result?.success) {
-    const problem = asList((result as { errors?: { message: string } | Array<{ message: string }> } | undefined)?.errors).map((error) => error.message).join('; ');
-    throw new SfError(messages.getMessage('error.WriteFailed', [record.fullName, problem]), 'WriteFailed', [], 1);
+    throw new SfError(messages.getMessage('error.WriteFailed', [record.fullName, crudProblem(result)]), 'WriteFailed', [], 1);
   }
   return { ...outcome, status: 'Rotated', exitCode: 0, verified: tokenSpec !== undefined, checks, token };
 }

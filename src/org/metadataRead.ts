@@ -29,6 +29,22 @@ export function parameters(component: Component, element: string): Array<Record<
   );
 }
 
+/**
+ * `Type__mdt.Record`, as an Auth. Provider names its custom metadata record: the type, the record's own name, and the
+ * record's full name for the Metadata API (`Type.Record`).
+ */
+export function recordRef(reference: string): { type: string; record: string; fullName: string } {
+  const [type, record = ''] = reference.split('.');
+  const base = type.replace(/__mdt$/i, '');
+  return { type: `${base}__mdt`, record, fullName: `${base}.${record}` };
+}
+
+/** The messages of a failed CRUD result (upsert, delete), which jsforce gives as one object or an array. */
+export function crudProblem(result: unknown): string {
+  const errors = (result as { errors?: { message: string } | Array<{ message: string }> } | undefined)?.errors;
+  return asList(errors).map((error) => error.message).join('; ');
+}
+
 export async function readComponents(conn: Connection, type: string, names: string[]): Promise<Array<Component | undefined>> {
   const found: Array<Component | undefined> = [];
   for (let start = 0; start < names.length; start += READ_BATCH) {

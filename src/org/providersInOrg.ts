@@ -5,7 +5,7 @@
 import type { Connection } from '@salesforce/core';
 import { FIELDS, SHARED } from '../spec/platform.js';
 import { principalStatuses, type PrincipalStatus } from '../deploy/principalAuthentication.js';
-import { asList, listNames, parameters, readComponents, textValue, type Component } from './metadataRead.js';
+import { asList, listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
 
 export type ProviderInOrg = {
   name: string;
@@ -27,13 +27,13 @@ async function readAll(conn: Connection, type: string): Promise<Component[]> {
   return (await readComponents(conn, type, await listNames(conn, type))).filter((component): component is Component => component !== undefined);
 }
 
-/** `Type__mdt.Record` as an Auth. Provider names its record -> the record's full name `Type.Record`. */
-export const recordFullName = (reference: string): string => reference.replace(/__mdt\./i, '.');
+/** Whether an Auth. Provider is one this plugin set up: its plugin is the generated class. */
+export const isOurProvider = (provider: Component | undefined): provider is Component => same(textValue(provider?.plugin), SHARED.pluginClass);
 
 export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> {
-  const ours = (await readAll(conn, 'AuthProvider')).filter((provider) => same(textValue(provider.plugin), SHARED.pluginClass));
+  const ours = (await readAll(conn, 'AuthProvider')).filter(isOurProvider);
   if (ours.length === 0) return [];
-  const records = ours.map((provider) => recordFullName(textValue(provider.customMetadataTypeRecord) ?? ''));
+  const records = ours.map((provider) => recordRef(textValue(provider.customMetadataTypeRecord) ?? '').fullName);
   const [recordValues, namedCredentials, externalCredentials] = await Promise.all([
     readComponents(conn, 'CustomMetadata', records),
     readAll(conn, 'NamedCredential'),

@@ -8,7 +8,7 @@ import { Messages, type Connection } from '@salesforce/core';
 import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
 import type { ProviderNames } from '../spec/providerSpec.js';
 import { soqlString } from '../org/orgProfile.js';
-import { asList, listNames, parameters, readComponent, readComponents, textValue, type Component } from '../org/metadataRead.js';
+import { asList, listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../org/metadataRead.js';
 import { principalStatus } from '../deploy/principalAuthentication.js';
 import { fail, pass, skip, type Check } from './checks.js';
 
@@ -66,16 +66,9 @@ async function checkPluginClass(conn: Connection, className: string, checks: Che
   return true;
 }
 
-/** `Type__mdt.Record`, as an Auth. Provider names its record, split into the type and the record's own name. */
-function recordRef(reference: string): { type: string; record: string; fullName: string } {
-  const [type, record = ''] = reference.split('.');
-  const base = type.replace(/__mdt$/i, '');
-  return { type: `${base}__mdt`, record, fullName: `${base}.${record}` };
-}
-
 /** The record's type and values; the secret is only compared with the placeholder, never kept or shown. */
-async function checkRecord(conn: Connection, provider: string, reference: string, checks: Check[]): Promise<string | undefined> {
-  const { type: typeName, fullName: record } = recordRef(reference);
+async function checkRecord(conn: Connection, provider: string, ref: ReturnType<typeof recordRef>, checks: Check[]): Promise<string | undefined> {
+  const { type: typeName, fullName: record } = ref;
   const [type] = await readComponents(conn, 'CustomObject', [typeName]);
   if (!type) {
     checks.push(orgSetup('metadata-type', 'check.TypeMissing', [typeName], 'fix.DeployAgain'));
@@ -214,7 +207,7 @@ export async function checkOrgPieces(conn: Connection, names: ProviderNames, use
   const plugin = provider?.plugin ?? SHARED.pluginClass;
   const record = recordRef(provider?.record ?? `${SHARED.metadataType}__mdt.${names.name}`);
   const classFound = await checkPluginClass(conn, plugin, checks);
-  pieces.tokenUrl = await checkRecord(conn, names.name, `${record.type}.${record.record}`, checks);
+  pieces.tokenUrl = await checkRecord(conn, names.name, record, checks);
   if (pieces.tokenUrl) await checkRemoteSite(conn, pieces.tokenUrl, checks);
   else checks.push(skip('remote-site', messages.getMessage('check.RemoteSiteUnknown')));
   if (classFound && pieces.tokenUrl) pieces.plugin = { className: plugin, type: record.type, record: record.record };

@@ -7,7 +7,6 @@ import { SECRET_ENV } from '../../spec/clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
-const deployMessages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type { RotateOutcome };
 
@@ -27,7 +26,7 @@ export default class RotateSecret extends SecretCommand<RotateOutcome> {
 
   public async run(): Promise<RotateOutcome> {
     const { flags } = await this.parse(RotateSecret);
-    const known = await this.knownSecret(flags, deployMessages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    const known = await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
     const outcome = await rotateSecret({
       org: flags['target-org'],
       name: flags.name,
