@@ -37,12 +37,12 @@ export type DeployRequest = {
 };
 
 /**
- * Poll intervals: a fortieth of the time elapsed so far, kept between these bounds. A finished deploy is then
- * noticed at most 2.5% (plus one round trip) after it finished, and a long one still costs few requests: about 28
- * per doubling of its duration, then one every 5 s after the first 200 s (the sf CLI polls every second).
+ * Poll intervals: an eightieth of the time elapsed so far, kept between these bounds. A finished deploy is then
+ * noticed at most 1.25% (plus one round trip) after it finished, and a long one still costs few requests: about 55
+ * per doubling of its duration, then one every 5 s after the first 400 s (the sf CLI polls every second).
  */
-const POLL_FRACTION = 40;
-const POLL_MIN_MS = 100;
+const POLL_FRACTION = 80;
+const POLL_MIN_MS = 25;
 const POLL_MAX_MS = 5000;
 
 export function progressOf(result: DeployResult): DeployProgress {

@@ -37,7 +37,8 @@ export function withOrgDefaults(input: BundleInput, org: Pick<OrgProfile, 'maxAp
     providers: input.providers.map((provider) => ({
       ...provider,
       model: provider.model ?? (externalPossible ? 'external' : 'legacy'),
-      executionUser: provider.executionUser ?? org.username,
+      // Native mode runs no Auth. Provider, so nobody executes it.
+      executionUser: provider.mode === 'native' ? provider.executionUser : provider.executionUser ?? org.username,
     })),
   };
 }

@@ -6,7 +6,7 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages, SfError } from '@salesforce/core';
 import type { BundleInput, FieldNaming, ProviderInput } from '../spec/providerSpec.js';
 import type { ConfigFile } from '../spec/configFile.js';
-import { CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION } from '../spec/platform.js';
+import { AUTH_KINDS, CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION, MODES } from '../spec/platform.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
@@ -76,6 +76,24 @@ export const providerFlags = {
   'api-version': Flags.string({
     summary: messages.getMessage('flags.api-version.summary', [DEFAULT_API_VERSION]),
   }),
+  mode: Flags.string({
+    summary: messages.getMessage('flags.mode.summary'),
+    description: messages.getMessage('flags.mode.description'),
+    options: [...MODES],
+  }),
+  auth: Flags.string({
+    summary: messages.getMessage('flags.auth.summary'),
+    description: messages.getMessage('flags.auth.description'),
+    options: [...AUTH_KINDS],
+  }),
+  certificate: Flags.string({
+    summary: messages.getMessage('flags.certificate.summary'),
+    description: messages.getMessage('flags.certificate.description'),
+  }),
+  'certificate-file': Flags.string({
+    summary: messages.getMessage('flags.certificate-file.summary'),
+    description: messages.getMessage('flags.certificate-file.description'),
+  }),
 };
 
 /** Several providers from one file instead of the provider flags (generate and deploy). */
@@ -98,14 +116,16 @@ export async function bundleInputOf(
   metadata: ParseMetadata
 ): Promise<{ input: BundleInput; naming?: FieldNaming; config?: ConfigFile }> {
   const path = flags['config-file'];
-  if (path === undefined) return { input: bundleInputFromFlags(flags) };
+  const { resolveCertificateFiles } = await import('../spec/certificateCredential.js');
+  if (path === undefined) return { input: resolveCertificateFiles(bundleInputFromFlags(flags)) };
   const given = Object.keys(providerFlags).filter(
     (key) => key !== 'client-secret' && (flags as Record<string, unknown>)[key] !== undefined && metadata.flags[key]?.setFromDefault !== true
   );
   if (given.length > 0) throw new SfError(messages.getMessage('error.ConfigAndFlags', [given.map((key) => `--${key}`).join(', ')]), 'InvalidInput', [], 2);
   const { configNaming, readConfigFile } = await import('../spec/configFile.js');
   const config = await readConfigFile(path);
-  return { input: config.input, naming: configNaming(path), config };
+  const naming = configNaming(path);
+  return { input: resolveCertificateFiles(config.input, naming), naming, config };
 }
 
 type ProviderFlagValues = {
@@ -126,6 +146,10 @@ type ProviderFlagValues = {
   'permission-set'?: string;
   'refresh-status-code'?: string[];
   'api-version'?: string;
+  mode?: string;
+  auth?: string;
+  certificate?: string;
+  'certificate-file'?: string;
 };
 
 /** One provider's input from the flags a command has; flags it lacks stay undefined. */
@@ -147,6 +171,10 @@ export function providerInputFromFlags(flags: ProviderFlagValues): ProviderInput
     principal: flags.principal,
     permissionSet: flags['permission-set'],
     refreshStatusCodes: flags['refresh-status-code'],
+    mode: flags.mode,
+    auth: flags.auth,
+    certificate: flags.certificate,
+    certificateFile: flags['certificate-file'],
   };
 }
 

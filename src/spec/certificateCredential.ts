@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Messages, SfError } from '@salesforce/core';
+import { thumbprintOf } from '../verify/clientAssertion.js';
+import { FLAG_OF, type BundleInput, type FieldNaming } from './providerSpec.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
@@ -41,4 +43,25 @@ export function certificateCredential(certificateFile: string, privateKeyFile: s
     throw refuse('error.KeyNotForCertificate', ['--private-key-file', privateKeyFile, certificateFile]);
   }
   return { kind: 'certificate', certificatePem, privateKeyPem };
+}
+
+/**
+ * Reads the certificate file of every provider that names one and fills in its thumbprint (x5t), which the plugin
+ * puts in each assertion's header: Apex can sign with a Salesforce certificate but cannot read the certificate.
+ */
+export function resolveCertificateFiles(input: BundleInput, naming: FieldNaming = (field) => FLAG_OF[field]): BundleInput {
+  return {
+    ...input,
+    providers: input.providers.map((provider, index) => {
+      const path = provider.certificateFile;
+      if (path === undefined || path.trim() === '') return provider;
+      const flag = naming('certificateFile', index);
+      const pem = read(path, flag);
+      try {
+        return { ...provider, certificateThumbprint: thumbprintOf(pem) };
+      } catch {
+        throw refuse('error.NotACertificate', [flag, path]);
+      }
+    }),
+  };
 }

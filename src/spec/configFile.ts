@@ -4,6 +4,7 @@
  * names the environment variable that holds its secret. The parsers load only when a config file is used.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Messages, SfError } from '@salesforce/core';
 import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js';
@@ -58,8 +59,10 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   const { apiVersion, providers } = data as { apiVersion?: string; providers: ConfigProvider[] };
   const secretEnv: Record<string, string> = {};
   const inputs = providers.map(({ clientSecretEnv, ...provider }) => {
-    secretEnv[provider.name ?? ''] = clientSecretEnv ?? SECRET_ENV;
-    return provider;
+    // A certificate provider has no secret; a native or secret one reads it from the environment.
+    if (provider.auth !== 'certificate') secretEnv[provider.name ?? ''] = clientSecretEnv ?? SECRET_ENV;
+    // A certificate file is found beside the config file, wherever the command runs.
+    return provider.certificateFile === undefined ? provider : { ...provider, certificateFile: resolve(dirname(path), provider.certificateFile) };
   });
   return { path, input: { apiVersion, providers: inputs }, secretEnv };
 }

@@ -15,6 +15,15 @@ export const CLOUD_HOSTS: Record<Cloud, { authority: string; graph: string }> = 
 };
 
 export type CredentialModel = 'external' | 'legacy';
+/**
+ * How tokens are obtained: `plugin`, the Apex Auth. Provider this tool generates; `native`, Salesforce's own
+ * client-credentials flow in an External Credential (API 59+, no Apex, the secret stored encrypted through Connect REST).
+ */
+export type Mode = 'plugin' | 'native';
+export const MODES: readonly Mode[] = ['plugin', 'native'];
+/** What proves the application's identity: a client secret, or a certificate's signed client assertion. */
+export type AuthKind = 'secret' | 'certificate';
+export const AUTH_KINDS: readonly AuthKind[] = ['secret', 'certificate'];
 export const CREDENTIAL_MODELS: readonly CredentialModel[] = ['external', 'legacy'];
 
 /**
@@ -35,6 +44,7 @@ export const NAME_LIMITS = {
   permissionSet: 80,
   remoteSite: 40,
   metadataRecord: 40,
+  certificate: 64,
 } as const;
 /** The label is the Auth. Provider's friendlyName, which holds 32 characters, and the credentials' label. */
 export const LABEL_MAX = 32;

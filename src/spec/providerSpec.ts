@@ -4,6 +4,7 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import {
+  AUTH_KINDS,
   CLOUD_HOSTS,
   CLOUDS,
   CREDENTIAL_MODELS,
@@ -14,11 +15,13 @@ import {
   MAX_API_VERSION,
   MIN_API_VERSION,
   MIN_API_VERSION_EXTERNAL,
+  MODES,
   NAME_LIMITS,
   TEXT_FIELD_MAX,
   USERNAME_MAX,
   type Cloud,
   type CredentialModel,
+  type Mode,
 } from './platform.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -41,11 +44,22 @@ export type ProviderInput = {
   principal?: string;
   permissionSet?: string;
   refreshStatusCodes?: Array<string | number>;
+  mode?: string;
+  auth?: string;
+  /** Developer name of the Salesforce certificate that signs the client assertion. */
+  certificate?: string;
+  /** PEM file of that certificate (the one registered on the Entra app), read for its thumbprint. */
+  certificateFile?: string;
+  /** base64url SHA-1 thumbprint (x5t) of the certificate, filled in from certificateFile by resolveCertificateFiles. */
+  certificateThumbprint?: string;
 };
 
 export type BundleInput = { apiVersion?: string; providers: ProviderInput[] };
 
 export type TokenEndpointKind = 'entra-v2' | 'entra-v1' | 'custom';
+
+/** How the application proves its identity to the token endpoint. */
+export type ProviderAuth = { kind: 'secret' } | { kind: 'certificate'; certificate: string; thumbprint: string };
 
 export type ProviderSpec = {
   name: string;
@@ -68,12 +82,14 @@ export type ProviderSpec = {
   permissionSet?: string;
   refreshStatusCodes: number[];
   remoteSite: { name: string; url: string };
+  mode: Mode;
+  auth: ProviderAuth;
 };
 
 /** Everything one deploy or one generate run renders: any number of providers on one API version. */
 export type BundleSpec = { apiVersion: string; providers: ProviderSpec[] };
 
-export type Field = keyof ProviderInput | 'apiVersion';
+export type Field = Exclude<keyof ProviderInput, 'certificateThumbprint'> | 'apiVersion';
 
 /** The flag each input field comes from, so every message names what the user typed. */
 export const FLAG_OF: Record<Field, string> = {
@@ -93,6 +109,10 @@ export const FLAG_OF: Record<Field, string> = {
   principal: '--principal',
   permissionSet: '--permission-set',
   refreshStatusCodes: '--refresh-status-code',
+  mode: '--mode',
+  auth: '--auth',
+  certificate: '--certificate',
+  certificateFile: '--certificate-file',
   apiVersion: '--api-version',
 };
 
@@ -287,7 +307,7 @@ export function parseBundleSpec(input: BundleInput, naming?: FieldNaming): Bundl
     check.provider = index;
     return providerSpecOf(check, provider);
   });
-  const needsExternal = input.providers.some((provider) => (provider.model ?? 'external') === 'external');
+  const needsExternal = input.providers.some((provider) => (provider.model ?? 'external') === 'external' || provider.mode === 'native');
   const apiVersion = apiVersionOf(check, input.apiVersion, needsExternal ? 'external' : 'legacy');
   const seen = new Set<string>();
   for (const [index, provider] of providers.entries()) {
@@ -367,7 +387,15 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
     }
   }
 
-  if (check.problems.length > problemsBefore || !name || !label || !clientId || !token || !endpoint || !namedCredential) {
+  const mode = check.oneOf('mode', input.mode, MODES, 'plugin');
+  if (mode === 'native') {
+    if (!external) check.fail('mode', 'error.NativeExternal');
+    if (input.resource !== undefined) check.fail('resource', 'error.NativeResource');
+    if (input.executionUser !== undefined) check.fail('executionUser', 'error.PluginOnly');
+  }
+  const auth = authOf(check, input, mode);
+
+  if (check.problems.length > problemsBefore || !name || !label || !clientId || !token || !endpoint || !namedCredential || !auth) {
     return undefined;
   }
   return {
@@ -389,7 +417,27 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
     permissionSet,
     refreshStatusCodes,
     remoteSite: { name: remoteSiteNameFor(token.origin), url: token.origin },
+    mode,
+    auth,
   };
+}
+
+/** x5t: 27 base64url characters of a SHA-1 digest. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{27}$/;
+
+function authOf(check: Checker, input: ProviderInput, mode: Mode): ProviderAuth | undefined {
+  const kind = check.oneOf('auth', input.auth, AUTH_KINDS, 'secret');
+  if (kind === 'secret') {
+    if (input.certificate !== undefined) check.fail('certificate', 'error.CertificateOnly');
+    if (input.certificateFile !== undefined) check.fail('certificateFile', 'error.CertificateOnly');
+    return { kind };
+  }
+  // --mode native sets up Salesforce's client-secret variant only; a certificate is signed by the plugin.
+  if (mode === 'native') return check.fail('auth', 'error.NativeCertificate');
+  const certificate = check.developerName('certificate', check.required('certificate', input.certificate), NAME_LIMITS.certificate);
+  if (input.certificateThumbprint === undefined) return check.fail('certificateFile', 'error.Required');
+  if (!THUMBPRINT.test(input.certificateThumbprint)) return check.fail('certificateFile', 'error.Thumbprint', shown(input.certificateThumbprint));
+  return certificate ? { kind, certificate, thumbprint: input.certificateThumbprint } : undefined;
 }
 
 /** What a local token check sends, and the API the token is meant for (to compare with its audience). */

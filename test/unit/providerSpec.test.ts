@@ -3,6 +3,7 @@ import { parseBundleSpec, remoteSiteNameFor, type ProviderInput } from '../../sr
 import { clientSecretFrom } from '../../src/spec/clientSecret.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
+const THUMBPRINT = 'q9Vxw9wDmF3eCkPlYKgZX1fD3hE';
 const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };
 
 function spec(overrides: Partial<ProviderInput> = {}, apiVersion?: string) {
@@ -92,6 +93,20 @@ describe('parseBundleSpec defaults', () => {
     expect(remoteSiteNameFor('https://a-very-long-identity-provider-host.example.org')).not.toBe(long);
   });
 
+  it('is plugin mode with a client secret unless told otherwise', () => {
+    expect(spec().providers[0]).toMatchObject({ mode: 'plugin', auth: { kind: 'secret' } });
+  });
+
+  it('takes native mode in the External Credential model without an execution user', () => {
+    expect(spec({ mode: 'native' }, '59.0').providers[0]).toMatchObject({ mode: 'native', model: 'external', executionUser: undefined });
+    expect(problem({ mode: 'native' }, '58.0').message).toMatch(/needs API version 59.0 or later/);
+  });
+
+  it('carries a certificate and its thumbprint for --auth certificate', () => {
+    const provider = spec({ auth: 'certificate', certificate: 'Entra_Signing', certificateThumbprint: THUMBPRINT }).providers[0];
+    expect(provider.auth).toEqual({ kind: 'certificate', certificate: 'Entra_Signing', thumbprint: THUMBPRINT });
+  });
+
   it('refuses two providers with the same name', () => {
     expect(() => parseBundleSpec({ providers: [base, { ...base, tenantId: 'contoso.com' }] })).toThrow(/--name names the provider AzureGraph more than once/);
   });
@@ -139,6 +154,18 @@ describe('parseBundleSpec refuses bad input, naming the flag', () => {
     ['Apex-reserved-looking principal with a dash', { principal: 'Named-Principal' }, /--principal must be a Salesforce API name/],
     ['control character in scope', { scope: 'https://graph.microsoft.com/.default\u0000' }, /--scope contains a line break or another control character/],
     ['lone surrogate in label', { label: 'bad\uD800' }, /--label contains a line break or another control character/],
+    ['unknown mode', { mode: 'auto' }, /--mode must be one of: plugin, native. Got "auto"/],
+    ['native with the legacy model', { mode: 'native', model: 'legacy' }, /--mode native sets up an External Credential/],
+    ['native with the v1 resource', { mode: 'native', resource: 'https://graph.microsoft.com' }, /--resource \(Entra's v1 endpoint\) is not available with --mode native/],
+    ['native with an execution user', { mode: 'native', executionUser: 'admin@contoso.com' }, /--execution-user applies to --mode plugin only/],
+    ['native with a certificate', { mode: 'native', auth: 'certificate', certificate: 'Cert', certificateThumbprint: THUMBPRINT }, /--auth certificate needs --mode plugin/],
+    ['unknown auth', { auth: 'password' }, /--auth must be one of: secret, certificate/],
+    ['certificate without --auth certificate', { certificate: 'Cert' }, /--certificate applies to --auth certificate only/],
+    ['certificate file without --auth certificate', { certificateFile: 'cert.pem' }, /--certificate-file applies to --auth certificate only/],
+    ['certificate auth without a certificate', { auth: 'certificate', certificateThumbprint: THUMBPRINT }, /--certificate is required/],
+    ['certificate auth without its file', { auth: 'certificate', certificate: 'Cert' }, /--certificate-file is required/],
+    ['certificate name that is not an API name', { auth: 'certificate', certificate: 'my cert', certificateThumbprint: THUMBPRINT }, /--certificate must be a Salesforce API name/],
+    ['malformed thumbprint', { auth: 'certificate', certificate: 'Cert', certificateThumbprint: 'abc' }, /--certificate-file must give a certificate whose thumbprint/],
   ];
 
   it.each(cases)('%s', (_title, overrides, expected) => {
