@@ -6,7 +6,7 @@
 import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
-import { SHARED } from './spec/platform.js';
+import { MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
 import { renderBundle } from './render/renderBundle.js';
 import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile } from './org/orgProfile.js';
 import { checkUsers, wantedUsers } from './deploy/deployUsers.js';
@@ -17,6 +17,7 @@ import { deployedId, deployReport, type ComponentFailure, type DeployedComponent
 import { assignPermissionSet, type Assignment } from './deploy/permissionSetAssignments.js';
 import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, type PrincipalStatus } from './deploy/principalAuthentication.js';
 import { openBrowser } from './deploy/openBrowser.js';
+import { storeClientCredentials } from './deploy/nativeCredentials.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -56,23 +57,27 @@ export type Authentication = {
   /** Configured: callouts work. NotConfigured: the flow is still to be completed. Manual: the org offers no API to check. */
   status: 'Configured' | 'NotConfigured' | 'Manual';
   /** How this run dealt with it. */
-  action: 'none' | 'already configured' | 'headless' | 'browser opened' | 'url printed' | 'setup page';
+  action: 'none' | 'already configured' | 'headless' | 'browser opened' | 'url printed' | 'setup page' | 'credentials stored';
   url?: string;
   detail?: string;
 };
 
 export type ProviderOutcome = {
   name: string;
+  mode: ProviderSpec['mode'];
+  /** Why this mode: what deploy tells the user. */
+  modeReason: string;
   model: ProviderSpec['model'];
-  authProvider: string;
-  callbackUrl: string;
+  /** Plugin mode only, like callbackUrl and executionUser. */
+  authProvider?: string;
+  callbackUrl?: string;
   tokenUrl: string;
   namedCredential: string;
   endpoint: string;
   externalCredential?: string;
   principal?: string;
   permissionSet?: string;
-  executionUser: string;
+  executionUser?: string;
   assignments: Assignment[];
   authentication: Authentication;
 };
@@ -120,6 +125,22 @@ async function authenticate(options: DeployOptions, provider: ProviderSpec, stat
     return { status: 'NotConfigured', action: 'browser opened', url: fresh, detail };
   }
   return { status: 'NotConfigured', action: 'url printed', url, detail };
+}
+
+/** Native mode: the principal gets the client ID and secret through Connect REST; no browser step follows. */
+async function storeNative(options: DeployOptions, provider: ProviderSpec, secret: ClientSecret, status?: PrincipalStatus): Promise<Authentication> {
+  const target = { externalCredential: provider.externalCredential!, principal: provider.principal! };
+  options.events?.onStage?.(messages.getMessage('stage.StoreCredentials', [target.externalCredential, target.principal]));
+  await storeClientCredentials(options.org.getConnection(), target, provider.clientId, secret.value, status === 'Configured');
+  return { status: 'Configured', action: 'credentials stored' };
+}
+
+/** Which mode a provider uses and why, in the user's words. */
+function modeReason(provider: ProviderSpec, orgMaxApiVersion: string): string {
+  if (provider.mode === 'native') return messages.getMessage('mode.Native', [orgMaxApiVersion]);
+  if (provider.auth.kind === 'certificate') return messages.getMessage('mode.PluginCertificate');
+  const nativePossible = provider.model === 'external' && provider.resource === undefined && Number.parseInt(orgMaxApiVersion, 10) >= MIN_API_VERSION_EXTERNAL;
+  return nativePossible ? messages.getMessage('mode.PluginNativeAvailable', [orgMaxApiVersion]) : messages.getMessage('mode.PluginOnly');
 }
 
 function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
@@ -173,7 +194,9 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
     secretOf = Object.fromEntries(spec.providers.map((provider) => [provider.name, asked]));
   }
   const zip = zipped ?? (await bundleZip(spec, secretOf));
-  const testLevel = options.testLevel ?? (profile.orgType === 'production' ? 'RunSpecifiedTests' : 'NoTestRun');
+  // Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run.
+  const hasApex = spec.providers.some((provider) => provider.mode === 'plugin');
+  const testLevel = options.testLevel ?? (profile.orgType === 'production' && hasApex ? 'RunSpecifiedTests' : 'NoTestRun');
   events?.onStage?.(messages.getMessage(options.dryRun ? 'stage.Validate' : 'stage.Deploy', [spec.apiVersion, testLevel]));
   const result = await deployPackage(conn, zip, {
     checkOnly: options.dryRun,
@@ -205,26 +228,34 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
           externalCredential && principal && !created ? principalStatus(conn, externalCredential, principal) : undefined,
         ]);
         assignments = assigned;
-        events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
-        // eslint-disable-next-line no-await-in-loop
-        authentication = await authenticate(options, provider, status);
+        if (provider.mode === 'native') {
+          // eslint-disable-next-line no-await-in-loop
+          authentication = await storeNative(options, provider, secretOf[provider.name], status);
+        } else {
+          events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
+          // eslint-disable-next-line no-await-in-loop
+          authentication = await authenticate(options, provider, status);
+        }
       } catch (error) {
         const reason = (error as Error).message.trim().replace(/\.$/, '');
         throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);
       }
     }
+    const plugin = provider.mode === 'plugin';
     providers.push({
       name: provider.name,
+      mode: provider.mode,
+      modeReason: modeReason(provider, login.maxApiVersion),
       model: provider.model,
-      authProvider: provider.name,
-      callbackUrl: `${conn.instanceUrl}/services/authcallback/${provider.name}`,
+      authProvider: plugin ? provider.name : undefined,
+      callbackUrl: plugin ? `${conn.instanceUrl}/services/authcallback/${provider.name}` : undefined,
       tokenUrl: provider.tokenUrl,
       namedCredential: provider.namedCredential,
       endpoint: provider.endpoint,
       externalCredential: provider.externalCredential,
       principal: provider.principal,
       permissionSet: provider.permissionSet,
-      executionUser: provider.executionUser!,
+      executionUser: provider.executionUser,
       assignments,
       authentication,
     });

@@ -14,13 +14,15 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
 
 export type ProviderSummary = {
   name: string;
+  mode: ProviderSpec['mode'];
   model: ProviderSpec['model'];
   tokenUrl: string;
   endpoint: string;
   namedCredential: string;
   externalCredential?: string;
   permissionSet?: string;
-  callbackPath: string;
+  /** Plugin mode only: where Salesforce's callback for the Auth. Provider lives. */
+  callbackPath?: string;
 };
 
 export type GenerateResult = {
@@ -35,19 +37,29 @@ export type GenerateResult = {
 export function summarize(provider: ProviderSpec): ProviderSummary {
   return {
     name: provider.name,
+    mode: provider.mode,
     model: provider.model,
     tokenUrl: provider.tokenUrl,
     endpoint: provider.endpoint,
     namedCredential: provider.namedCredential,
     externalCredential: provider.externalCredential,
     permissionSet: provider.permissionSet,
-    callbackPath: `/services/authcallback/${provider.name}`,
+    callbackPath: provider.mode === 'plugin' ? `/services/authcallback/${provider.name}` : undefined,
   };
 }
 
 function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
-  const steps = [messages.getMessage('next.Deploy', [SECRET_ENV]), messages.getMessage('next.DeployByHand', [outputDir])];
+  const steps = [messages.getMessage('next.Deploy', [SECRET_ENV])];
+  if (providers.some((provider) => provider.mode === 'plugin')) steps.push(messages.getMessage('next.DeployByHand', [outputDir]));
   for (const provider of providers) {
+    if (provider.mode === 'native') {
+      steps.push(
+        messages.getMessage('next.DeployNativeByHand', [outputDir, provider.principal ?? '', provider.externalCredential ?? '', provider.principal ?? '']),
+        messages.getMessage('next.AssignPermissionSet', [provider.permissionSet ?? '']),
+        messages.getMessage('next.Callout', [provider.namedCredential])
+      );
+      continue;
+    }
     if (!provider.executionUser) steps.push(messages.getMessage('next.ExecutionUser', [provider.name]));
     if (provider.model === 'external') {
       steps.push(messages.getMessage('next.AssignPermissionSet', [provider.permissionSet ?? '']));

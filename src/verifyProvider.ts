@@ -115,7 +115,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
       options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
       checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));
     } else {
-      checks.push(skip('token-in-org', messages.getMessage('check.TokenInOrgSkipped')));
+      checks.push(skip('token-in-org', messages.getMessage(pieces.native ? 'check.TokenInOrgNative' : 'check.TokenInOrgSkipped')));
     }
     if (pieces.namedCredential) {
       const calloutPath = path ?? defaultPath(pieces.namedCredential.url);

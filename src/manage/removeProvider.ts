@@ -53,14 +53,17 @@ async function plan(conn: Connection, targets: ProviderInOrg[], remaining: Provi
   for (const provider of targets) {
     wanted.push(['PermissionSet', permissionSetOf(provider.name)]);
     for (const nc of provider.namedCredentials) wanted.push(['NamedCredential', nc.name]);
+    // Deleting a native External Credential also deletes the client ID and secret stored in its principal.
     if (provider.externalCredential) wanted.push(['ExternalCredential', provider.externalCredential]);
-    wanted.push(['AuthProvider', provider.name], ['CustomMetadata', provider.record]);
+    if (provider.mode === 'plugin') wanted.push(['AuthProvider', provider.name], ['CustomMetadata', provider.record ?? '']);
   }
-  const keptHosts = new Set(remaining.map((provider) => originOf(provider.tokenUrl)));
-  for (const origin of new Set(targets.map((provider) => originOf(provider.tokenUrl)))) {
+  // Remote sites and the shared Apex serve plugin providers only.
+  const plugins = (list: ProviderInOrg[]): ProviderInOrg[] => list.filter((provider) => provider.mode === 'plugin');
+  const keptHosts = new Set(plugins(remaining).map((provider) => originOf(provider.tokenUrl)));
+  for (const origin of new Set(plugins(targets).map((provider) => originOf(provider.tokenUrl)))) {
     if (origin && !keptHosts.has(origin)) wanted.push(['RemoteSiteSetting', remoteSiteNameFor(origin)]);
   }
-  if (remaining.length === 0) {
+  if (plugins(remaining).length === 0) {
     wanted.push(['ApexClass', SHARED.testClass], ['ApexClass', SHARED.pluginClass], ['CustomObject', `${SHARED.metadataType}__mdt`]);
   }
   // One read per type (readMetadata takes several names), then the wanted order again.

@@ -1,14 +1,16 @@
 /*
- * Replaces one provider's client secret and nothing else: the custom metadata record is read, checked against Entra
- * with the new secret (the local token check of verify), and written back through the Metadata API's upsert with only
- * the secret changed. No code is deployed, so no tests run and production orgs need no deploy window.
+ * Replaces one provider's client secret and nothing else. The new secret is checked against Entra first (verify's
+ * local token check), then written where the provider keeps it: the custom metadata record (Metadata API upsert, only
+ * the secret changed) or, in native mode, the External Credential's principal (Connect REST). No code is deployed,
+ * so no tests run and production orgs need no deploy window.
  */
 import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseProviderNames, parseTokenRequestSpec } from '../spec/providerSpec.js';
 import type { ClientSecret } from '../spec/clientSecret.js';
-import { FIELDS, SHARED } from '../spec/platform.js';
-import { asList, crudProblem, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
-import { isOurProvider } from '../org/providersInOrg.js';
+import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../spec/platform.js';
+import { asList, crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
+import { isOurNativeCredential, isOurProvider } from '../org/providersInOrg.js';
+import { storedClientId, storeClientCredentials } from '../deploy/nativeCredentials.js';
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
 import { EXIT_CODES, firstFailure, type Check } from '../verify/checks.js';
 
@@ -30,6 +32,8 @@ export type RotateOutcome = {
   status: 'Rotated' | 'Refused';
   exitCode: number;
   provider: string;
+  mode: 'plugin' | 'native';
+  /** Where the secret was written: the custom metadata record, or the native principal. */
   record: string;
   verified: boolean;
   checks: Check[];
@@ -37,36 +41,78 @@ export type RotateOutcome = {
   secretSource: ClientSecret['source'];
 };
 
-/** The provider's record, after checking that the Auth. Provider is one this plugin set up. */
-export async function providerRecord(org: Org, name: string): Promise<{ fullName: string; component: Component }> {
+/** Where a provider's secret lives: what the token check needs, and how the new secret is written there. */
+type SecretHome = {
+  mode: 'plugin' | 'native';
+  /** The record's full name, or the native principal. */
+  where: string;
+  token: { clientId?: string; tokenUrl?: string; scope?: string; resource?: string };
+  write: (secret: string) => Promise<void>;
+};
+
+/** Plugin mode: the custom metadata record, written back through CRUD upsert with only the secret changed. */
+async function recordHome(org: Org, name: string, provider: Component): Promise<SecretHome> {
   const conn = org.getConnection();
-  const provider = await readComponent(conn, 'AuthProvider', name);
-  if (!isOurProvider(provider)) {
-    throw new SfError(messages.getMessage('error.NotOurProvider', [name, SHARED.pluginClass]), 'ProviderNotFound', [], 2);
-  }
   const { fullName } = recordRef(textValue(provider.customMetadataTypeRecord) ?? '');
   const component = await readComponent(conn, 'CustomMetadata', fullName);
   if (!component) throw new SfError(messages.getMessage('error.RecordMissing', [fullName, name]), 'RecordMissing', [], 20);
-  return { fullName, component };
+  const values = asList(component.values as Component | Component[] | undefined).map((entry) => ({ field: textValue(entry.field) ?? '', value: textValue(entry.value) }));
+  const value = (field: string): string | undefined => values.find((entry) => entry.field === field)?.value;
+  return {
+    mode: 'plugin',
+    where: fullName,
+    token: { clientId: value(FIELDS.clientId.apiName), tokenUrl: value(FIELDS.tokenUrl.apiName), scope: value(FIELDS.scope.apiName), resource: value(FIELDS.resource.apiName) },
+    write: async (secret) => {
+      // CRUD calls take untyped values and read them by the field's type; every other value is written back unchanged.
+      const updated = {
+        fullName,
+        label: textValue(component.label) ?? name,
+        protected: textValue(component.protected) === 'true',
+        values: values.map((entry) => ({ field: entry.field, value: entry.field === FIELDS.clientSecret.apiName ? secret : entry.value ?? null })),
+      };
+      const [result] = asList(await conn.metadata.upsert('CustomMetadata', updated as never));
+      if (!result?.success) throw new SfError(messages.getMessage('error.WriteFailed', [fullName, crudProblem(result)]), 'WriteFailed', [], 1);
+    },
+  };
+}
+
+/** Native mode: the principal's credentials, replaced through Connect REST with the client ID it already holds. */
+async function principalHome(org: Org, name: string, externalCredential: Component): Promise<SecretHome> {
+  const conn = org.getConnection();
+  const params = parameters(externalCredential, 'externalCredentialParameters');
+  const principal = params.find((param) => param.parameterType === 'NamedPrincipal')?.parameterName ?? DEFAULT_PRINCIPAL;
+  const target = { externalCredential: name, principal };
+  const clientId = await storedClientId(conn, target);
+  if (!clientId) throw new SfError(messages.getMessage('error.NoStoredClientId', [principal, name]), 'CredentialsMissing', [], 20);
+  return {
+    mode: 'native',
+    where: messages.getMessage('rotate.PrincipalOf', [principal, name]),
+    token: {
+      clientId,
+      tokenUrl: params.find((param) => param.parameterType === 'AuthProviderUrl')?.parameterValue,
+      scope: params.find((param) => param.parameterType === 'AuthParameter' && param.parameterName === 'Scope')?.parameterValue,
+    },
+    write: (secret) => storeClientCredentials(conn, target, clientId, secret, true),
+  };
+}
+
+/** The provider's secret home, after checking that this plugin set the provider up. */
+async function secretHome(org: Org, name: string): Promise<SecretHome> {
+  const conn = org.getConnection();
+  const [provider, externalCredential] = await Promise.all([readComponent(conn, 'AuthProvider', name), readComponent(conn, 'ExternalCredential', name)]);
+  if (isOurProvider(provider)) return recordHome(org, name, provider);
+  if (isOurNativeCredential(externalCredential)) return principalHome(org, name, externalCredential);
+  throw new SfError(messages.getMessage('error.NotOurProvider', [name, SHARED.pluginClass]), 'ProviderNotFound', [], 2);
 }
 
 export async function rotateSecret(options: RotateOptions): Promise<RotateOutcome> {
   const { name } = parseProviderNames({ name: options.name });
   options.onStage?.(messages.getMessage('stage.Read', [name]));
-  const record = await providerRecord(options.org, name);
-  const values = asList(record.component.values as Component | Component[] | undefined).map((entry) => ({ field: textValue(entry.field) ?? '', value: textValue(entry.value) }));
-  const value = (field: string): string | undefined => values.find((entry) => entry.field === field)?.value;
-  const tokenSpec = options.verify
-    ? parseTokenRequestSpec({
-        clientId: value(FIELDS.clientId.apiName),
-        tokenUrl: options.tokenUrl ?? value(FIELDS.tokenUrl.apiName),
-        scope: value(FIELDS.scope.apiName),
-        resource: value(FIELDS.resource.apiName),
-      })
-    : undefined;
+  const home = await secretHome(options.org, name);
+  const tokenSpec = options.verify ? parseTokenRequestSpec({ ...home.token, tokenUrl: options.tokenUrl ?? home.token.tokenUrl }) : undefined;
 
   const secret = await options.secret();
-  const outcome = { provider: name, record: record.fullName, secretSource: secret.source };
+  const outcome = { provider: name, mode: home.mode, record: home.where, secretSource: secret.source };
   let checks: Check[] = [];
   let token: TokenSummary | undefined;
   if (tokenSpec) {
@@ -76,17 +122,7 @@ export async function rotateSecret(options: RotateOptions): Promise<RotateOutcom
     if (failed?.category) return { ...outcome, status: 'Refused', exitCode: EXIT_CODES[failed.category], verified: false, checks, token };
   }
 
-  options.onStage?.(messages.getMessage('stage.Write', [record.fullName]));
-  // CRUD calls take untyped values and read them by the field's type; every other value is written back unchanged.
-  const updated = {
-    fullName: record.fullName,
-    label: textValue(record.component.label) ?? name,
-    protected: textValue(record.component.protected) === 'true',
-    values: values.map((entry) => ({ field: entry.field, value: entry.field === FIELDS.clientSecret.apiName ? secret.value : entry.value ?? null })),
-  };
-  const [result] = asList(await options.org.getConnection().metadata.upsert('CustomMetadata', updated as never));
-  if (!result?.success) {
-    throw new SfError(messages.getMessage('error.WriteFailed', [record.fullName, crudProblem(result)]), 'WriteFailed', [], 1);
-  }
+  options.onStage?.(messages.getMessage('stage.Write', [home.where]));
+  await home.write(secret.value);
   return { ...outcome, status: 'Rotated', exitCode: 0, verified: tokenSpec !== undefined, checks, token };
 }

@@ -1,17 +1,19 @@
 /*
  * Finds the providers this plugin set up in an org: the Auth. Providers whose plugin is the generated class, each with
- * its custom metadata record (never its secret), the credentials that use it, and its principals' status.
+ * its custom metadata record (never its secret), the credentials that use it, and its principals' status; and the
+ * native External Credentials it set up (client-credentials variant, marked in their description).
  */
 import type { Connection } from '@salesforce/core';
-import { FIELDS, SHARED } from '../spec/platform.js';
+import { FIELDS, NATIVE_MARKER, SHARED } from '../spec/platform.js';
 import { principalStatuses, type PrincipalStatus } from '../deploy/principalAuthentication.js';
 import { asList, listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
 
 export type ProviderInOrg = {
   name: string;
+  mode: 'plugin' | 'native';
   label?: string;
-  /** `Type.Record`, the custom metadata record's full name. */
-  record: string;
+  /** `Type.Record`, the custom metadata record's full name; plugin mode only. */
+  record?: string;
   tokenUrl?: string;
   tenantId?: string;
   clientId?: string;
@@ -30,30 +32,58 @@ async function readAll(conn: Connection, type: string): Promise<Component[]> {
 /** Whether an Auth. Provider is one this plugin set up: its plugin is the generated class. */
 export const isOurProvider = (provider: Component | undefined): provider is Component => same(textValue(provider?.plugin), SHARED.pluginClass);
 
+/** Whether an External Credential is a native one this plugin set up: the client-credentials variant and our mark. */
+export const isOurNativeCredential = (ec: Component | undefined): ec is Component =>
+  ec !== undefined &&
+  (textValue(ec.description) ?? '').includes(NATIVE_MARKER) &&
+  parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProtocolVariant' && /^ClientCredentials/.test(p.parameterValue ?? ''));
+
+const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component) => boolean): ProviderInOrg['namedCredentials'] =>
+  namedCredentials.filter(uses).map((nc) => ({
+    name: String(nc.fullName),
+    url: parameters(nc, 'namedCredentialParameters').find((p) => p.parameterType === 'Url')?.parameterValue ?? textValue(nc.endpoint),
+  }));
+
+const usesExternalCredential = (name: string | undefined) => (nc: Component): boolean =>
+  name !== undefined && parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && same(p.externalCredential, name));
+
+async function nativeProviders(conn: Connection, externalCredentials: Component[], namedCredentials: Component[]): Promise<ProviderInOrg[]> {
+  return Promise.all(
+    externalCredentials.filter(isOurNativeCredential).map(async (ec) => {
+      const name = String(ec.fullName);
+      return {
+        name,
+        mode: 'native' as const,
+        label: textValue(ec.label),
+        tokenUrl: parameters(ec, 'externalCredentialParameters').find((p) => p.parameterType === 'AuthProviderUrl')?.parameterValue,
+        model: 'external' as const,
+        namedCredentials: namedCredentialsOf(namedCredentials, usesExternalCredential(name)),
+        externalCredential: name,
+        principals: await principalStatuses(conn, name),
+      };
+    })
+  );
+}
+
 export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> {
-  const ours = (await readAll(conn, 'AuthProvider')).filter(isOurProvider);
-  if (ours.length === 0) return [];
-  const records = ours.map((provider) => recordRef(textValue(provider.customMetadataTypeRecord) ?? '').fullName);
-  const [recordValues, namedCredentials, externalCredentials] = await Promise.all([
-    readComponents(conn, 'CustomMetadata', records),
+  const [authProviders, namedCredentials, externalCredentials] = await Promise.all([
+    readAll(conn, 'AuthProvider'),
     readAll(conn, 'NamedCredential'),
     readAll(conn, 'ExternalCredential'),
   ]);
+  const ours = authProviders.filter(isOurProvider);
+  const records = ours.map((provider) => recordRef(textValue(provider.customMetadataTypeRecord) ?? '').fullName);
+  const recordValues = ours.length > 0 ? await readComponents(conn, 'CustomMetadata', records) : [];
   const found: ProviderInOrg[] = [];
   for (const [index, provider] of ours.entries()) {
     const name = String(provider.fullName);
     const values = new Map(asList(recordValues[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
     const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && same(p.authProvider, name)));
     const externalName = external ? String(external.fullName) : undefined;
-    const usesProvider = (nc: Component): boolean =>
-      same(textValue(nc.authProvider), name) ||
-      (externalName !== undefined && parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && same(p.externalCredential, externalName)));
-    const credentials = namedCredentials.filter(usesProvider).map((nc) => ({
-      name: String(nc.fullName),
-      url: parameters(nc, 'namedCredentialParameters').find((p) => p.parameterType === 'Url')?.parameterValue ?? textValue(nc.endpoint),
-    }));
+    const credentials = namedCredentialsOf(namedCredentials, (nc) => same(textValue(nc.authProvider), name) || usesExternalCredential(externalName)(nc));
     found.push({
       name,
+      mode: 'plugin',
       label: textValue(provider.friendlyName),
       record: records[index],
       tokenUrl: values.get(FIELDS.tokenUrl.apiName),
@@ -66,5 +96,5 @@ export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> 
       principals: externalName ? await principalStatuses(conn, externalName) : [],
     });
   }
-  return found;
+  return [...found, ...(await nativeProviders(conn, externalCredentials, namedCredentials))];
 }

@@ -4,7 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { BundleSpec, ProviderSpec } from '../spec/providerSpec.js';
-import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
+import { FIELDS, NATIVE_MARKER, NATIVE_VARIANT, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
 import { render } from './templates.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -81,10 +81,10 @@ function recordValues(provider: ProviderSpec, secret: string): Array<{ field: st
     .sort((a, b) => a.field.localeCompare(b.field));
 }
 
-function providerFiles(shared: object, provider: ProviderSpec, secret: string): BundleFile[] {
-  const view = { ...shared, provider };
+/** The plugin's own pieces: the provider's custom metadata record and its Auth. Provider. */
+function pluginFiles(view: object, provider: ProviderSpec, secret: string): BundleFile[] {
   const recordName = `${SHARED.metadataType}.${provider.name}`;
-  const files: BundleFile[] = [
+  return [
     {
       path: `${PACKAGE_PATH}/customMetadata/${recordName}.md-meta.xml`,
       content: render('customMetadata/record.md-meta.xml.hbs', { ...view, values: recordValues(provider, secret) }),
@@ -98,6 +98,18 @@ function providerFiles(shared: object, provider: ProviderSpec, secret: string): 
       fullName: provider.name,
     },
   ];
+}
+
+function providerFiles(shared: object, provider: ProviderSpec, secret: string): BundleFile[] {
+  const native = provider.mode === 'native';
+  const view = {
+    ...shared,
+    provider,
+    native,
+    nativeVariant: NATIVE_VARIANT,
+    nativeDescription: native ? text.getMessage('externalCredential.nativeDescription', [NATIVE_MARKER, provider.principal]) : undefined,
+  };
+  const files = native ? [] : pluginFiles(view, provider, secret);
   const namedCredentialTemplate =
     provider.model === 'external'
       ? 'namedCredentials/named-credential.namedCredential-meta.xml.hbs'
@@ -132,13 +144,15 @@ function providerFiles(shared: object, provider: ProviderSpec, secret: string): 
 }
 
 /**
- * Renders every file of the bundle: the shared class, test class and custom metadata type once, one remote site
- * per token host, and each provider's record, Auth. Provider and credentials.
+ * Renders every file of the bundle: for plugin providers the shared class, test class and custom metadata type once,
+ * one remote site per token host, and each one's record and Auth. Provider; for every provider its credentials.
+ * Native providers need no Apex and no remote site: Salesforce itself calls their token endpoint.
  */
 export function renderBundle(spec: BundleSpec, options: RenderOptions = {}): BundleFile[] {
   const shared = sharedView(spec.apiVersion);
-  const files = sharedFiles(shared);
-  const remoteSites = new Map(spec.providers.map((provider) => [provider.remoteSite.name, provider.remoteSite]));
+  const plugins = spec.providers.filter((provider) => provider.mode === 'plugin');
+  const files = plugins.length > 0 ? sharedFiles(shared) : [];
+  const remoteSites = new Map(plugins.map((provider) => [provider.remoteSite.name, provider.remoteSite]));
   for (const remoteSite of remoteSites.values()) {
     files.push({
       path: `${PACKAGE_PATH}/remoteSiteSettings/${remoteSite.name}.remoteSite-meta.xml`,

@@ -23,6 +23,8 @@ export type OrgPieces = {
   /** Set when the Named Credential exists. */
   namedCredential?: { name: string; url?: string };
   tokenUrl?: string;
+  /** Native mode: the External Credential requests tokens itself; there is no plugin to ask. */
+  native?: boolean;
 };
 
 const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -141,8 +143,27 @@ async function checkNamedCredential(conn: Connection, names: ProviderNames, chec
   return { model: 'legacy', namedCredential };
 }
 
-async function checkExternalCredential(conn: Connection, names: ProviderNames, checks: Check[]): Promise<boolean> {
-  const found = await readComponent(conn, 'ExternalCredential', names.externalCredential);
+/** The client-credentials variant of a native External Credential; undefined for one that uses an Auth. Provider. */
+export function nativeVariant(externalCredential: Component | undefined): string | undefined {
+  return externalCredential ? parameters(externalCredential, 'externalCredentialParameters').find((param) => param.parameterType === 'AuthProtocolVariant')?.parameterValue : undefined;
+}
+
+function checkNativeCredential(found: Component, variant: string, names: ProviderNames, checks: Check[]): string | undefined {
+  const params = parameters(found, 'externalCredentialParameters');
+  const tokenUrl = params.find((param) => param.parameterType === 'AuthProviderUrl')?.parameterValue;
+  const principal = params.find((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, names.principal));
+  if (!tokenUrl) {
+    checks.push(orgSetup('external-credential', 'check.NativeIncomplete', [names.externalCredential, variant], 'fix.Deploy', [names.name]));
+  } else if (!principal) {
+    checks.push(orgSetup('external-credential', 'check.PrincipalMissing', [names.externalCredential, names.principal], 'fix.PrincipalFlag'));
+  } else {
+    checks.push(pass('external-credential', messages.getMessage('check.NativeExternalCredential', [names.externalCredential, variant, tokenUrl, names.principal])));
+    return tokenUrl;
+  }
+  return undefined;
+}
+
+function checkExternalCredential(found: Component | undefined, names: ProviderNames, checks: Check[]): boolean {
   if (!found) {
     checks.push(orgSetup('external-credential', 'check.ExternalCredentialMissing', [names.externalCredential], 'fix.Deploy', [names.name]));
     return false;
@@ -191,16 +212,32 @@ async function checkPermissionSet(conn: Connection, names: ProviderNames, userna
   );
 }
 
-async function checkPrincipal(conn: Connection, names: ProviderNames, checks: Check[]): Promise<void> {
+async function checkPrincipal(conn: Connection, names: ProviderNames, checks: Check[], native = false): Promise<void> {
   const status = await principalStatus(conn, names.externalCredential, names.principal);
+  const [problem, fix] = native ? ['check.PrincipalNoCredentials', 'fix.StoreCredentials'] : ['check.PrincipalNotConfigured', 'fix.Authenticate'];
   checks.push(
     status === 'Configured'
       ? pass('principal-authentication', messages.getMessage('check.PrincipalConfigured', [names.principal, names.externalCredential]))
-      : orgSetup('principal-authentication', 'check.PrincipalNotConfigured', [names.principal, names.externalCredential], 'fix.Authenticate', [names.name])
+      : orgSetup('principal-authentication', problem, [names.principal, names.externalCredential], fix, [names.name])
   );
 }
 
+/** Native mode: Named Credential -> External Credential with the client-credentials variant -> permission set -> principal. */
+async function checkNativePieces(conn: Connection, names: ProviderNames, username: string, found: Component, variant: string): Promise<OrgPieces> {
+  const checks: Check[] = [];
+  const pieces: OrgPieces = { checks, native: true, ...(await checkNamedCredential(conn, names, checks)) };
+  pieces.tokenUrl = checkNativeCredential(found, variant, names, checks);
+  if (pieces.tokenUrl) {
+    await checkPermissionSet(conn, names, username, checks);
+    await checkPrincipal(conn, names, checks, true);
+  }
+  return pieces;
+}
+
 export async function checkOrgPieces(conn: Connection, names: ProviderNames, username: string): Promise<OrgPieces> {
+  const externalCredential = await readComponent(conn, 'ExternalCredential', names.externalCredential);
+  const variant = nativeVariant(externalCredential);
+  if (externalCredential && variant) return checkNativePieces(conn, names, username, externalCredential, variant);
   const checks: Check[] = [];
   const pieces: OrgPieces = { checks };
   const provider = await checkAuthProvider(conn, names.name, checks);
@@ -214,7 +251,7 @@ export async function checkOrgPieces(conn: Connection, names: ProviderNames, use
 
   Object.assign(pieces, await checkNamedCredential(conn, names, checks));
   if (pieces.model === 'external') {
-    if (await checkExternalCredential(conn, names, checks)) {
+    if (checkExternalCredential(externalCredential, names, checks)) {
       await checkPermissionSet(conn, names, username, checks);
       await checkPrincipal(conn, names, checks);
     }

@@ -101,6 +101,21 @@ describe('generate, as a user runs it', () => {
     expect(run.stdout).toMatch(/Assign the permission set AzureGraph_Callout/);
   });
 
+  it('writes native mode as three credential files and says where the secret goes instead', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...validFlags, '--mode', 'native', '--output-dir', dir]);
+    expect(run.status).toBe(0);
+    expect(filesBelow(dir).map((f) => relative(dir, f)).sort()).toEqual([
+      'main/default/externalCredentials/AzureGraph.externalCredential-meta.xml',
+      'main/default/namedCredentials/AzureGraph.namedCredential-meta.xml',
+      'main/default/permissionsets/AzureGraph_Callout.permissionset-meta.xml',
+    ]);
+    expect(run.stdout).toMatch(/Native External Credential AzureGraph/);
+    expect(run.stdout).toMatch(/deploy stores the client ID and secret in the External Credential's principal through Connect REST/);
+    expect(run.stdout).toMatch(/Principals > NamedPrincipal > Edit/);
+    expect(run.stdout).not.toMatch(/Callback path|placeholder/);
+  });
+
   it('warns that --client-secret is visible in shell history, and still writes no secret', () => {
     const dir = freshDir();
     const run = runCli('generate', [...validFlags, '--output-dir', dir, '--client-secret', HOSTILE_SECRET]);
@@ -120,6 +135,9 @@ describe('generate, as a user runs it', () => {
     ['an http token URL', [...validFlags, '--token-url', 'http://login.example.com/token'], /--token-url must use https/],
     ['an old API version for External Credentials', [...validFlags, '--api-version', '58.0'], /External Credential model needs API version 59.0/],
     ['a secret with a line break', [...validFlags, '--client-secret', 'abc\n'], /contains a line break/],
+    ['native mode on the legacy model', [...validFlags, '--mode', 'native', '--model', 'legacy'], /--mode native sets up an External Credential/],
+    ['native mode below API 59', [...validFlags, '--mode', 'native', '--api-version', '58.0'], /needs API version 59.0 or later/],
+    ['an unknown mode', [...validFlags, '--mode', 'auto'], /Expected --mode=auto to be one of: plugin, native/],
   ];
 
   it.each(refusals)('refuses %s with one clear message, no stack trace, nothing written', (_title, args, expected) => {

@@ -94,6 +94,36 @@ describe('renderBundle', () => {
     expect(refresh.map((p) => p.getElementsByTagName('parameterValue')[0].textContent)).toEqual(['403', '429']);
   });
 
+  it('renders native mode as credentials only: no Apex, record, Auth. Provider or remote site, and no secret anywhere', () => {
+    const files = render([{ ...base, mode: 'native' }], { AzureGraph: HOSTILE_SECRET });
+    expect(files.map((f) => f.path)).toEqual([
+      'main/default/namedCredentials/AzureGraph.namedCredential-meta.xml',
+      'main/default/externalCredentials/AzureGraph.externalCredential-meta.xml',
+      'main/default/permissionsets/AzureGraph_Callout.permissionset-meta.xml',
+    ]);
+    for (const f of files) expect(f.content).not.toContain(HOSTILE_SECRET);
+    const doc = parseXml(file(files, '.externalCredential-meta.xml').content);
+    const params = Array.from(doc.getElementsByTagName('externalCredentialParameters')).map((p) => ({
+      type: p.getElementsByTagName('parameterType')[0].textContent,
+      value: p.getElementsByTagName('parameterValue')[0]?.textContent,
+    }));
+    expect(params).toEqual([
+      { type: 'AuthProtocolVariant', value: 'ClientCredentialsClientSecret' },
+      { type: 'AuthProviderUrl', value: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token` },
+      { type: 'AuthParameter', value: 'https://graph.microsoft.com/.default' },
+      { type: 'NamedPrincipal', value: undefined },
+    ]);
+    expect(texts(doc, 'authProvider')).toEqual([]);
+    expect(texts(doc, 'description')[0]).toContain('sf azure-authprovider');
+  });
+
+  it('renders the shared Apex once for a bundle that mixes plugin and native providers', () => {
+    const files = render([{ ...base, name: 'Native', mode: 'native' }, base]);
+    expect(files.filter((f) => f.type === 'ApexClass').length).toBe(4);
+    expect(files.filter((f) => f.type === 'AuthProvider').map((f) => f.fullName)).toEqual(['AzureGraph']);
+    expect(files.filter((f) => f.type === 'ExternalCredential').map((f) => f.fullName)).toEqual(['Native', 'AzureGraph']);
+  });
+
   it('lets a second provider add only its own pieces and reuse the token host', () => {
     const files = render([base, { ...base, name: 'SharePoint', scope: 'https://contoso.sharepoint.com/.default' }]);
     expect(files.filter((f) => f.type === 'ApexClass').length).toBe(4);

@@ -152,16 +152,19 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     } else {
       for (const provider of outcome.providers) {
         this.log(
-          messages.getMessage('output.Provider', [
-            provider.name,
-            provider.model,
-            provider.callbackUrl,
-            provider.tokenUrl,
-            provider.namedCredential,
-            provider.endpoint,
-            provider.executionUser,
-          ])
+          provider.mode === 'native'
+            ? messages.getMessage('output.NativeProvider', [provider.externalCredential, provider.tokenUrl, provider.namedCredential, provider.endpoint])
+            : messages.getMessage('output.Provider', [
+                provider.name,
+                provider.model,
+                provider.callbackUrl,
+                provider.tokenUrl,
+                provider.namedCredential,
+                provider.endpoint,
+                provider.executionUser,
+              ])
         );
+        this.log(`  ${messages.getMessage('output.Mode', [provider.modeReason])}`);
         if (provider.permissionSet && provider.assignments.length > 0) {
           const who = provider.assignments.map((assignment) => `${assignment.username} (${assignment.state})`).join(', ');
           this.log(`  ${messages.getMessage('output.Assignments', [provider.permissionSet, who])}`);

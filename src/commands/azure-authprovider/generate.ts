@@ -42,19 +42,17 @@ export default class Generate extends SfCommand<GenerateResult> {
     }));
     for (const provider of result.providers) {
       this.log(
-        messages.getMessage('output.Provider', [
-          provider.name,
-          provider.tokenUrl,
-          provider.namedCredential,
-          provider.endpoint,
-          provider.callbackPath,
-        ])
+        provider.mode === 'native'
+          ? messages.getMessage('output.NativeProvider', [provider.externalCredential, provider.tokenUrl, provider.namedCredential, provider.endpoint])
+          : messages.getMessage('output.Provider', [provider.name, provider.tokenUrl, provider.namedCredential, provider.endpoint, provider.callbackPath])
       );
     }
     this.log(
       result.secret.source
         ? messages.getMessage('output.SecretFound', [result.secret.source])
-        : messages.getMessage('output.SecretMissing')
+        : result.providers.every((provider) => provider.mode === 'native')
+          ? messages.getMessage('output.SecretNative')
+          : messages.getMessage('output.SecretMissing')
     );
     this.log(messages.getMessage('output.NextSteps', [result.nextSteps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')]));
     return result;

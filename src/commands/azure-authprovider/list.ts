@@ -29,6 +29,7 @@ export default class List extends SfCommand<ListResult> {
     this.log(formatTable({
       data: providers.map((provider) => ({
         name: provider.name,
+        mode: provider.mode,
         model: provider.model,
         namedCredential: provider.namedCredentials.map((nc) => nc.name).join(', '),
         tokenHost: provider.tokenUrl ? new URL(provider.tokenUrl).host : '',
@@ -37,7 +38,8 @@ export default class List extends SfCommand<ListResult> {
         authentication: provider.principals.map((p) => `${p.principal}: ${p.status}`).join(', ') || (provider.model === 'legacy' ? messages.getMessage('output.LegacyAuthentication') : ''),
       })),
       columns: [
-        { key: 'name', name: 'Auth. Provider' },
+        { key: 'name', name: 'Provider' },
+        { key: 'mode', name: 'Mode' },
         { key: 'model', name: 'Model' },
         { key: 'namedCredential', name: 'Named Credential' },
         { key: 'tokenHost', name: 'Token host' },
