@@ -11,6 +11,7 @@ import { Org, OrgType, RequestLogEntry, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { referencedMessage, referencesTo } from './references.js';
+import { externalCredentialProblems } from './externalCredential.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { runSoql, SObjectDef, SoqlError, SRecord } from './soql.js';
 import { sortBySchema, validateElement } from './validate.js';
@@ -473,6 +474,7 @@ export class EmulatorServer {
         const ap = childText(p, 'authProvider');
         if (childText(p, 'parameterType') === 'AuthProvider' && (!ap || !this.org.get('AuthProvider', ap))) bad(`In field: authProvider - no AuthProvider named ${ap ?? ''} found`);
       }
+      for (const p of externalCredentialProblems(t)) bad(p.message);
     }
     return errs;
   }
