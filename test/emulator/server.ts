@@ -11,7 +11,8 @@ import { Org, OrgType, RequestLogEntry, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { referencedMessage, referencesTo } from './references.js';
-import { externalCredentialProblems } from './externalCredential.js';
+import { connectProtocol, externalCredentialProblems, protocolVariant } from './externalCredential.js';
+import { type ConnectReply, deleteCredential, getCredential, saveCredential } from './credentials.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { runSoql, SObjectDef, SoqlError, SRecord } from './soql.js';
 import { sortBySchema, validateElement } from './validate.js';
@@ -174,6 +175,11 @@ export class EmulatorServer {
     if ((m = /^\/named-credentials\/external-credentials\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const name = decodeURIComponent(m[1]);
       return { operation: 'getExternalCredential', run: (_u, v) => this.getExternalCredential(ctx, name, v) };
+    }
+    if (rest === '/named-credentials/credential') {
+      const operation = ({ GET: 'getCredential', POST: 'createCredential', PUT: 'updateCredential', DELETE: 'deleteCredential' } as Record<string, string>)[method];
+      if (!operation) return { operation: 'unknown', run: () => json(ctx.res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${method}' not allowed. Allowed are GET,POST,PUT,DELETE` }]) };
+      return { operation, run: (_u, v) => this.credential(ctx, method, v) };
     }
     if (rest === '/named-credentials/credential/auth-url/o-auth' && method === 'POST') {
       return { operation: 'getOAuthUrl', run: () => this.oauthUrl(ctx) };
@@ -700,6 +706,18 @@ export class EmulatorServer {
 
   // ---------------------------------------------------------------- Connect: named credentials
 
+  /** The credentials of one principal; the resource exists from API 56.0. */
+  private credential(ctx: Ctx, method: string, v: string): void {
+    if (Number(v) < 56) return json(ctx.res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    const reply: ConnectReply =
+      method === 'GET' ? getCredential(this.org, ctx.url.searchParams)
+        : method === 'DELETE' ? deleteCredential(this.org, ctx.url.searchParams)
+          : saveCredential(this.org, ctx.body.toString('utf8'), method === 'POST');
+    if (reply.body !== undefined) return json(ctx.res, reply.status, reply.body);
+    ctx.res.writeHead(reply.status);
+    ctx.res.end();
+  }
+
   private getExternalCredential(ctx: Ctx, name: string, v: string): void {
     const ec = this.org.get('ExternalCredential', name);
     if (!ec) return json(ctx.res, 404, [{ errorCode: 'NOT_FOUND', message: `We couldn't find an external credential with the name ${name}. Check the name and try again.` }]);
@@ -707,13 +725,20 @@ export class EmulatorServer {
       .filter((n) => childrenNamed(n.tree, 'namedCredentialParameters').some((p) => childText(p, 'externalCredential')?.toLowerCase() === ec.fullName.toLowerCase()))
       .map((n) => ({ developerName: n.fullName, id: n.id, masterLabel: childText(n.tree, 'label'), url: `/services/data/v${v}/named-credentials/named-credential-setup/${n.fullName}` }));
     const principals = this.org.principalsOf(ec.fullName).map((p) => ({
-      authenticationStatus: this.org.configuredPrincipals.has(`${ec.fullName}|${p.name}`.toLowerCase()) ? 'Configured' : 'NotConfigured',
+      authenticationStatus: this.org.principalStatus(ec.fullName, p.name),
       id: newId('0pv'), parameters: [], principalName: p.name, principalType: p.type, sequenceNumber: p.sequenceNumber,
     }));
+    // Connect reports the variant on its own; the parameters are the rest (principals aside), an Auth. Provider by name
+    const parameters = childrenNamed(ec.tree, 'externalCredentialParameters')
+      .filter((p) => !['NamedPrincipal', 'PerUserPrincipal', 'AuthProtocolVariant'].includes(childText(p, 'parameterType') ?? ''))
+      .map((p) => ({
+        id: newId('0pv'), parameterDescription: childText(p, 'description') ?? null, parameterName: childText(p, 'parameterName'),
+        parameterType: childText(p, 'parameterType'), parameterValue: childText(p, 'authProvider') ?? childText(p, 'certificate') ?? childText(p, 'parameterValue') ?? null,
+      }));
     json(ctx.res, 200, {
-      authenticationProtocol: (childText(ec.tree, 'authenticationProtocol') ?? '') === 'Oauth' ? 'OAuth' : childText(ec.tree, 'authenticationProtocol'),
+      authenticationProtocol: connectProtocol(ec.tree), authenticationProtocolVariant: protocolVariant(ec.tree) ?? null,
       customHeaders: [], developerName: ec.fullName, id: ec.id, masterLabel: childText(ec.tree, 'label'), namedCredentials,
-      parameters: [], principals, url: `/services/data/v${v}/named-credentials/external-credentials/${ec.fullName}`,
+      parameters, principals, url: `/services/data/v${v}/named-credentials/external-credentials/${ec.fullName}`,
     });
   }
 
