@@ -513,7 +513,7 @@ export class EmulatorServer {
 
   // ---------------------------------------------------------------- Apex SOAP
 
-  private soapApex(ctx: Ctx): void {
+  private async soapApex(ctx: Ctx): Promise<void> {
     let env: XNode;
     try {
       env = parseXml(ctx.body.toString('utf8'));
@@ -526,7 +526,7 @@ export class EmulatorServer {
     const op = child(env, 'Body')?.children[0];
     if (op?.name !== 'executeAnonymous') return soapFault(ctx.res, 'sf:INVALID_OPERATION', `INVALID_OPERATION: ${op?.name ?? ''}`, 'http://soap.sforce.com/2006/08/apex');
     // Salesforce returns the run's log in the reply when the request carries a DebuggingHeader.
-    const r = this.runAnonymous(childText(op, 'String') ?? '', userId, child(child(env, 'Header'), 'DebuggingHeader') !== undefined);
+    const r = await this.runAnonymous(childText(op, 'String') ?? '', userId, child(child(env, 'Header'), 'DebuggingHeader') !== undefined);
     const nil = (n: string, v: string | null): string => (v === null ? `<${n} xsi:nil="true"/>` : el(n, v));
     const header = r.log !== undefined ? `<soapenv:Header><DebuggingInfo>${el('debugLog', r.log)}</DebuggingInfo></soapenv:Header>` : '';
     text(
@@ -537,15 +537,15 @@ export class EmulatorServer {
     );
   }
 
-  private runAnonymous(bodyText: string, userId: string, wantLog = false): {
+  private async runAnonymous(bodyText: string, userId: string, wantLog = false): Promise<{
     result: { line: number; column: number; compiled: boolean; success: boolean; compileProblem: string | null; exceptionStackTrace: string | null; exceptionMessage: string | null };
     log?: string;
-  } {
+  }> {
     const compileError = parseAnonymousApex(bodyText)[0] ?? unknownType(this.org, bodyText);
     if (compileError) {
       return { result: { line: compileError.line, column: compileError.column, compiled: false, success: false, compileProblem: compileError.message, exceptionStackTrace: null, exceptionMessage: null } };
     }
-    const run = runAnonymousModel(this.org, bodyText, userId, this.org.calloutResponder);
+    const run = await runAnonymousModel(this.org, bodyText, userId, this.org.calloutResponder);
     const o = run.outcome;
     const log = o.log ?? (wantLog ? debugLog(this.apiVersion, bodyText, run) : undefined);
     if (log !== undefined) {
@@ -693,8 +693,8 @@ export class EmulatorServer {
     ctx.res.end();
   }
 
-  private restExecuteAnonymous(ctx: Ctx, userId: string): void {
-    const r = this.runAnonymous(ctx.url.searchParams.get('anonymousBody') ?? '', userId);
+  private async restExecuteAnonymous(ctx: Ctx, userId: string): Promise<void> {
+    const r = await this.runAnonymous(ctx.url.searchParams.get('anonymousBody') ?? '', userId);
     json(ctx.res, 200, r.result);
   }
 
