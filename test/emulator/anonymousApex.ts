@@ -6,16 +6,21 @@
  *   assigned permission set; the principal is authenticated or no Authorization header is sent), the request to the
  *   outside world (answered by the test's callout responder), one retry after a refresh on 401 or an additional
  *   refresh status code, and the CALLOUT_REQUEST / CALLOUT_RESPONSE lines of the debug log;
+ * - for a native OAuth client-credentials External Credential, the org fetches the token itself: a real HTTP POST of
+ *   the client_credentials grant to its AuthProviderUrl with the principal's Connect credentials, cached per
+ *   principal until it expires, fetched anew for the retry; a refused token request fails the callout;
  * - anything else: the outcome a test scripted (`setApexOutcome`), or success.
  */
 import { STATUS_CODES } from 'node:http';
 import type { ApexOutcome, Org } from './org.js';
-import { childrenNamed, childText } from './xml.js';
+import { childrenNamed, childText, type XNode } from './xml.js';
+import { CLIENT_SECRET_VARIANTS, credentialStatus, parameterValue, protocolVariant } from './externalCredential.js';
 
-export type CalloutRequest = { url: string; method: string; namedCredential: string; authorized: boolean; attempt: number };
+/** `bearerToken`: the access token sent as `Authorization: Bearer` (native client-credentials External Credentials). */
+export type CalloutRequest = { url: string; method: string; namedCredential: string; authorized: boolean; attempt: number; bearerToken?: string };
 export type CalloutResponse = { status: number; body?: string };
 /** The outside world as seen from the org. The default answers 200 to authorized requests and 401 otherwise. */
-export type CalloutResponder = (request: CalloutRequest) => CalloutResponse;
+export type CalloutResponder = (request: CalloutRequest) => CalloutResponse | Promise<CalloutResponse>;
 
 export const defaultResponder: CalloutResponder = (request) => (request.authorized ? { status: 200, body: '{}' } : { status: 401, body: '{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty."}}' });
 
@@ -76,7 +81,49 @@ function failure(message: string, position: Position): ApexOutcome {
   return { success: false, exceptionMessage: message, exceptionStackTrace: `AnonymousBlock: line ${position.line}, column ${position.column}` };
 }
 
-export function runAnonymousModel(org: Org, source: string, userId: string, responder: CalloutResponder): AnonymousRun {
+/** A principal of a native client-credentials External Credential whose Connect credentials are complete. */
+type NativePrincipal = { tree: XNode; key: string };
+
+/** application/x-www-form-urlencoded, as RFC 6749 wants the id and secret before they go into a Basic header. */
+const formEncode = (s: string): string => new URLSearchParams({ v: s }).toString().slice(2);
+
+/**
+ * The principal's access token: the cached one, or (expired, or `fresh`) a new one from the token endpoint. Only the
+ * token endpoint's error code comes back on failure: neither the secret nor Entra's description reaches Apex.
+ */
+async function accessToken(org: Org, p: NativePrincipal, fresh: boolean): Promise<{ token: string } | { error: string }> {
+  const cached = org.principalTokens.get(p.key);
+  if (!fresh && cached && cached.expiresAt > Date.now()) return { token: cached.accessToken };
+  const credentials = org.principalCredentials.get(p.key) ?? {};
+  const [id, secret] = [credentials.clientId?.value ?? '', credentials.clientSecret?.value ?? ''];
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+  if (protocolVariant(p.tree) === 'ClientCredentialsClientSecretBasic') {
+    headers.Authorization = `Basic ${Buffer.from(`${formEncode(id)}:${formEncode(secret)}`).toString('base64')}`;
+  } else {
+    form.set('client_id', id);
+    form.set('client_secret', secret);
+  }
+  const scope = parameterValue(p.tree, 'AuthParameter', 'Scope');
+  if (scope) form.set('scope', scope);
+  let reply: { status: number; ok: boolean; body: Record<string, unknown> };
+  try {
+    const res = await fetch(parameterValue(p.tree, 'AuthProviderUrl') ?? '', { method: 'POST', headers, body: form, signal: AbortSignal.timeout(10_000) });
+    reply = { status: res.status, ok: res.ok, body: ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown> };
+  } catch {
+    return { error: 'Read timed out or connection refused' };
+  }
+  const token = reply.body.access_token;
+  if (!reply.ok || typeof token !== 'string') return { error: typeof reply.body.error === 'string' ? reply.body.error : `HTTP ${reply.status}` };
+  org.principalTokens.set(p.key, { accessToken: token, expiresAt: Date.now() + (Number(reply.body.expires_in) || 3600) * 1000 });
+  return { token };
+}
+
+// Salesforce's Help (article 002471436) quotes "System.CalloutException: Unable to fetch the OAuth token" for a token
+// endpoint that refuses; the " Error: <code>." tail is how users report it.
+const tokenError = (error: string): string => `System.CalloutException: Unable to fetch the OAuth token. Error: ${error}.`;
+
+export async function runAnonymousModel(org: Org, source: string, userId: string, responder: CalloutResponder): Promise<AnonymousRun> {
   const events: AnonymousRun['events'] = [];
   const scripted = org.scriptedApexOutcome(source);
   if (scripted) return { outcome: scripted, events };
@@ -96,25 +143,42 @@ export function runAnonymousModel(org: Org, source: string, userId: string, resp
   const base = childText(param('Url'), 'parameterValue') ?? childText(nc.tree, 'endpoint') ?? '';
   let authorized = true;
   let refreshCodes = [401];
+  let native: NativePrincipal | undefined;
   if (ec) {
     const principal = org.get('ExternalCredential', ec) ? accessiblePrincipal(org, userId, ec) : undefined;
     if (!principal) return { outcome: failure(credentialError(ec), position), events };
-    authorized = org.configuredPrincipals.has(`${ec}|${principal}`.toLowerCase());
-    const extra = childrenNamed(org.get('ExternalCredential', ec)?.tree, 'externalCredentialParameters')
+    const tree = org.get('ExternalCredential', ec)!.tree;
+    const key = org.principalKey(ec, principal);
+    if (CLIENT_SECRET_VARIANTS.has(protocolVariant(tree) ?? '')) {
+      // authenticated once Connect REST set the client id and secret; the org fetches the token itself
+      authorized = credentialStatus(tree, org.principalCredentials.get(key)) === 'Configured';
+      native = authorized ? { tree, key } : undefined;
+    } else {
+      authorized = org.configuredPrincipals.has(key);
+    }
+    const extra = childrenNamed(tree, 'externalCredentialParameters')
       .filter((p) => childText(p, 'parameterType') === 'AdditionalRefreshStatusCode')
       .map((p) => Number(childText(p, 'parameterValue')));
     refreshCodes = [401, ...extra];
   }
   const url = `${base.replace(/\/$/, '')}${path}`;
-  const send = (attempt: number): CalloutResponse => {
+  const send = async (attempt: number, bearerToken?: string): Promise<CalloutResponse> => {
     events.push({ line: position.line, event: 'CALLOUT_REQUEST', detail: `System.HttpRequest[Endpoint=callout:${name}${path}, Method=${method}]` });
-    const response = responder({ url, method, namedCredential: nc.fullName, authorized, attempt });
+    const response = await responder({ url, method, namedCredential: nc.fullName, authorized, attempt, ...(bearerToken ? { bearerToken } : {}) });
     events.push({ line: position.line, event: 'CALLOUT_RESPONSE', detail: `System.HttpResponse[Status=${STATUS_CODES[response.status] ?? 'Unknown'}, StatusCode=${response.status}]` });
     return response;
   };
   // Salesforce refreshes the token and retries once when it holds one and the answer asks for it.
-  const first = send(1);
-  if (authorized && refreshCodes.includes(first.status)) send(2);
+  if (native) {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const token = await accessToken(org, native, attempt > 1);
+      if ('error' in token) return { outcome: failure(tokenError(token.error), position), events };
+      if (!refreshCodes.includes((await send(attempt, token.token)).status)) break;
+    }
+    return { outcome: { success: true }, events };
+  }
+  const first = await send(1);
+  if (authorized && refreshCodes.includes(first.status)) await send(2);
   return { outcome: { success: true }, events };
 }
 

@@ -207,6 +207,66 @@ describe('emulator deploy', () => {
   });
 });
 
+describe('emulator deploy: native OAuth client-credentials External Credentials', () => {
+  const NATIVE = loadFixture('native');
+  const EC = 'externalCredentials/EmuNativeCred.externalCredential';
+  const TOKEN_URL = 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token';
+  const variant = (v: string) => (s: string) => s.replace('<parameterValue>ClientCredentialsClientSecret<', `<parameterValue>${v}<`);
+  const url = (u: string) => (s: string) => s.replace(TOKEN_URL, u);
+  let emu: Emulator;
+  let conn: Connection;
+  beforeEach(async () => ({ emu, conn } = await start({ orgType: 'sandbox' })));
+  afterEach(async () => emu.stop());
+
+  it.each([
+    ['ClientCredentialsClientSecret', TOKEN_URL],
+    ['ClientCredentialsClientSecretBasic', TOKEN_URL],
+    ['ClientCredentialsJwtAssertion', TOKEN_URL],
+    ['JwtBearer', TOKEN_URL],
+    ['ClientCredentialsClientSecret', 'http://127.0.0.1:4555/tenant/oauth2/v2.0/token'],
+    ['ClientCredentialsClientSecret', 'http://localhost/token'],
+  ])('deploys the variant %s with the token endpoint %s', async (v, u) => {
+    const r = await deployAndWait(conn, await zipBundle(edit(NATIVE, EC, (s) => url(u)(variant(v)(s)))));
+    expect(failures(r)).toEqual([]);
+    expect(r.success).toBe(true);
+    expect(emu.org.get('ExternalCredential', 'EmuNativeCred')).toBeDefined();
+  });
+
+  it.each([
+    ['no AuthProviderUrl', (s: string) => s.replace(/<externalCredentialParameters>\s*<parameterName>AuthProviderUrl<[\s\S]*?<\/externalCredentialParameters>\s*/, ''),
+      'Required field is missing: AuthProviderUrl (the token endpoint of the AuthProtocolVariant ClientCredentialsClientSecret)'],
+    ['an http token endpoint off loopback', url('http://login.microsoftonline.com/t/oauth2/v2.0/token'), 'In field: parameterValue - The AuthProviderUrl must be a valid https URL: http://login.microsoftonline.com/t/oauth2/v2.0/token'],
+    ['a token endpoint that is no URL', url('login.microsoftonline.com/token'), 'In field: parameterValue - The AuthProviderUrl must be a valid https URL: login.microsoftonline.com/token'],
+    ['an AuthProvider beside the variant', (s: string) => s.replace('    <externalCredentialParameters>', '    <externalCredentialParameters>\n        <authProvider>EmuAzure</authProvider>\n        <parameterGroup>DefaultGroup</parameterGroup>\n        <parameterName>AuthProvider</parameterName>\n        <parameterType>AuthProvider</parameterType>\n    </externalCredentialParameters>\n    <externalCredentialParameters>'),
+      'In field: authProvider - An AuthProvider parameter can\'t be used with the AuthProtocolVariant ClientCredentialsClientSecret'],
+    ['an unknown variant', variant('ClientCredentialsSecret'), "In field: parameterValue - 'ClientCredentialsSecret' is not a valid AuthProtocolVariant"],
+    ['an OAuth variant on another protocol', (s: string) => s.replace('<authenticationProtocol>Oauth<', '<authenticationProtocol>Custom<'),
+      "In field: parameterValue - The AuthProtocolVariant ClientCredentialsClientSecret can't be used with the Custom authentication protocol"],
+  ])('refuses %s, naming the External Credential, and stores nothing', async (_case, fn, problem) => {
+    const r = await deployAndWait(conn, await zipBundle(edit(NATIVE, EC, fn)));
+    expect(r.success).toBe(false);
+    expect(failures(r)).toContainEqual(expect.objectContaining({ componentType: 'ExternalCredential', fullName: 'EmuNativeCred', problem }));
+    expect(emu.org.get('ExternalCredential', 'EmuNativeCred')).toBeUndefined();
+  });
+
+  it('refuses the same through a CRUD upsert, and still takes a browser-flow External Credential', async () => {
+    const ec = {
+      fullName: 'Crud', label: 'Crud', authenticationProtocol: 'Oauth',
+      externalCredentialParameters: [
+        { parameterName: 'AuthProtocolVariant', parameterType: 'AuthProtocolVariant', parameterValue: 'ClientCredentialsClientSecretBasic' },
+        { parameterName: 'AuthProviderUrl', parameterType: 'AuthProviderUrl', parameterValue: 'ftp://example.com/token' },
+      ],
+    };
+    expect(await conn.metadata.upsert('ExternalCredential', ec)).toMatchObject({
+      success: false, errors: [expect.objectContaining({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'In field: parameterValue - The AuthProviderUrl must be a valid https URL: ftp://example.com/token' })],
+    });
+    ec.externalCredentialParameters[1].parameterValue = 'https://example.com/token';
+    expect(await conn.metadata.upsert('ExternalCredential', ec)).toMatchObject({ success: true, created: true });
+    const r = await deployAndWait(conn, await zipBundle(ALL));
+    expect(r.success).toBe(true);
+  });
+});
+
 describe('emulator test levels', () => {
   let emu: Emulator;
   let conn: Connection;

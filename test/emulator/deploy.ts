@@ -11,6 +11,7 @@ import { referencedMessage, referencesTo } from './references.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { child, childrenNamed, childText, isNil, MD_NS, parseXml, XmlParseError, XNode } from './xml.js';
 import { validateElement } from './validate.js';
+import { externalCredentialProblems } from './externalCredential.js';
 
 export type DeployOptions = {
   checkOnly: boolean;
@@ -333,6 +334,7 @@ export function runDeploy(org: Org, job: DeployJob): void {
           const ap = childText(p, 'authProvider');
           if (!ap || !exists('AuthProvider', ap)) err(`In field: authProvider - no AuthProvider named ${ap ?? ''} found`, child(p, 'authProvider') ?? p);
         }
+        for (const p of externalCredentialProblems(t)) err(p.message, p.node);
         break;
       }
       case 'PermissionSet': {

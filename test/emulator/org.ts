@@ -8,6 +8,7 @@ import { CHILD_TYPES, newId, TYPES } from './registry.js';
 import { canonical, child, childrenNamed, childText, parseXml, XNode } from './xml.js';
 import { parseApexClass } from './apex.js';
 import { defaultResponder, type CalloutResponder } from './anonymousApex.js';
+import { credentialStatus, type StoredCredentials } from './externalCredential.js';
 
 export type OrgType = 'production' | 'sandbox' | 'scratch';
 
@@ -58,6 +59,10 @@ export class Org {
   public readonly refreshTokens = new Map<string, string>();
   /** external credential principals that completed the OAuth flow: key `${extCred}|${principal}` (lower case) */
   public readonly configuredPrincipals = new Set<string>();
+  /** credentials set through Connect REST (named-credentials/credential), same keys; encrypted values included */
+  public readonly principalCredentials = new Map<string, StoredCredentials>();
+  /** access tokens the org fetched itself for native client-credentials principals, same keys */
+  public readonly principalTokens = new Map<string, { accessToken: string; expiresAt: number }>();
   /** problems deploys report for components: key `${type}:${fullName}` (lower case) */
   public readonly rejections = new Map<string, string>();
   /** code coverage per class name (lower case) in percent; default 100 */
@@ -219,11 +224,39 @@ export class Org {
     let byName = this.metadata.get(type);
     if (!byName) this.metadata.set(type, (byName = new Map()));
     byName.set(fullName.toLowerCase(), comp);
+    if (type === 'ExternalCredential') {
+      // a changed token endpoint or scope needs new tokens; principals that are gone lose their credentials
+      const principals = new Set(this.principalsOf(fullName).map((p) => p.name.toLowerCase()));
+      this.forgetPrincipals(fullName, () => true, [this.principalTokens]);
+      this.forgetPrincipals(fullName, (principal) => !principals.has(principal));
+    }
     return comp;
   }
 
   public remove(type: string, fullName: string): boolean {
-    return this.metadata.get(type)?.delete(fullName.toLowerCase()) ?? false;
+    const removed = this.metadata.get(type)?.delete(fullName.toLowerCase()) ?? false;
+    // an External Credential takes its principals' credentials and tokens with it
+    if (removed && type === 'ExternalCredential') this.forgetPrincipals(fullName, () => true);
+    return removed;
+  }
+
+  /** Drops the stored credentials and tokens of the External Credential's principals that `drop` selects. */
+  private forgetPrincipals(extCred: string, drop: (principal: string) => boolean, maps: Array<Map<string, unknown>> = [this.principalCredentials, this.principalTokens]): void {
+    const prefix = `${extCred}|`.toLowerCase();
+    for (const map of maps) {
+      for (const key of [...map.keys()]) if (key.startsWith(prefix) && drop(key.slice(prefix.length))) map.delete(key);
+    }
+  }
+
+  public principalKey(extCred: string, principal: string): string {
+    return `${extCred}|${principal}`.toLowerCase();
+  }
+
+  /** Configured after the browser flow (Auth. Provider) or once Connect REST set every required credential. */
+  public principalStatus(extCred: string, principal: string): 'Configured' | 'NotConfigured' | 'Unknown' {
+    const key = this.principalKey(extCred, principal);
+    if (this.configuredPrincipals.has(key)) return 'Configured';
+    return credentialStatus(this.get('ExternalCredential', extCred)?.tree, this.principalCredentials.get(key));
   }
 
   public sameAsStored(type: string, fullName: string, tree: XNode, source?: string): boolean {

@@ -11,6 +11,8 @@ import { Org, OrgType, RequestLogEntry, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { referencedMessage, referencesTo } from './references.js';
+import { connectProtocol, externalCredentialProblems, protocolVariant } from './externalCredential.js';
+import { type ConnectReply, deleteCredential, getCredential, saveCredential } from './credentials.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { runSoql, SObjectDef, SoqlError, SRecord } from './soql.js';
 import { sortBySchema, validateElement } from './validate.js';
@@ -173,6 +175,11 @@ export class EmulatorServer {
     if ((m = /^\/named-credentials\/external-credentials\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const name = decodeURIComponent(m[1]);
       return { operation: 'getExternalCredential', run: (_u, v) => this.getExternalCredential(ctx, name, v) };
+    }
+    if (rest === '/named-credentials/credential') {
+      const operation = ({ GET: 'getCredential', POST: 'createCredential', PUT: 'updateCredential', DELETE: 'deleteCredential' } as Record<string, string>)[method];
+      if (!operation) return { operation: 'unknown', run: () => json(ctx.res, 405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${method}' not allowed. Allowed are GET,POST,PUT,DELETE` }]) };
+      return { operation, run: (_u, v) => this.credential(ctx, method, v) };
     }
     if (rest === '/named-credentials/credential/auth-url/o-auth' && method === 'POST') {
       return { operation: 'getOAuthUrl', run: () => this.oauthUrl(ctx) };
@@ -473,6 +480,7 @@ export class EmulatorServer {
         const ap = childText(p, 'authProvider');
         if (childText(p, 'parameterType') === 'AuthProvider' && (!ap || !this.org.get('AuthProvider', ap))) bad(`In field: authProvider - no AuthProvider named ${ap ?? ''} found`);
       }
+      for (const p of externalCredentialProblems(t)) bad(p.message);
     }
     return errs;
   }
@@ -505,7 +513,7 @@ export class EmulatorServer {
 
   // ---------------------------------------------------------------- Apex SOAP
 
-  private soapApex(ctx: Ctx): void {
+  private async soapApex(ctx: Ctx): Promise<void> {
     let env: XNode;
     try {
       env = parseXml(ctx.body.toString('utf8'));
@@ -518,7 +526,7 @@ export class EmulatorServer {
     const op = child(env, 'Body')?.children[0];
     if (op?.name !== 'executeAnonymous') return soapFault(ctx.res, 'sf:INVALID_OPERATION', `INVALID_OPERATION: ${op?.name ?? ''}`, 'http://soap.sforce.com/2006/08/apex');
     // Salesforce returns the run's log in the reply when the request carries a DebuggingHeader.
-    const r = this.runAnonymous(childText(op, 'String') ?? '', userId, child(child(env, 'Header'), 'DebuggingHeader') !== undefined);
+    const r = await this.runAnonymous(childText(op, 'String') ?? '', userId, child(child(env, 'Header'), 'DebuggingHeader') !== undefined);
     const nil = (n: string, v: string | null): string => (v === null ? `<${n} xsi:nil="true"/>` : el(n, v));
     const header = r.log !== undefined ? `<soapenv:Header><DebuggingInfo>${el('debugLog', r.log)}</DebuggingInfo></soapenv:Header>` : '';
     text(
@@ -529,15 +537,15 @@ export class EmulatorServer {
     );
   }
 
-  private runAnonymous(bodyText: string, userId: string, wantLog = false): {
+  private async runAnonymous(bodyText: string, userId: string, wantLog = false): Promise<{
     result: { line: number; column: number; compiled: boolean; success: boolean; compileProblem: string | null; exceptionStackTrace: string | null; exceptionMessage: string | null };
     log?: string;
-  } {
+  }> {
     const compileError = parseAnonymousApex(bodyText)[0] ?? unknownType(this.org, bodyText);
     if (compileError) {
       return { result: { line: compileError.line, column: compileError.column, compiled: false, success: false, compileProblem: compileError.message, exceptionStackTrace: null, exceptionMessage: null } };
     }
-    const run = runAnonymousModel(this.org, bodyText, userId, this.org.calloutResponder);
+    const run = await runAnonymousModel(this.org, bodyText, userId, this.org.calloutResponder);
     const o = run.outcome;
     const log = o.log ?? (wantLog ? debugLog(this.apiVersion, bodyText, run) : undefined);
     if (log !== undefined) {
@@ -685,8 +693,8 @@ export class EmulatorServer {
     ctx.res.end();
   }
 
-  private restExecuteAnonymous(ctx: Ctx, userId: string): void {
-    const r = this.runAnonymous(ctx.url.searchParams.get('anonymousBody') ?? '', userId);
+  private async restExecuteAnonymous(ctx: Ctx, userId: string): Promise<void> {
+    const r = await this.runAnonymous(ctx.url.searchParams.get('anonymousBody') ?? '', userId);
     json(ctx.res, 200, r.result);
   }
 
@@ -698,6 +706,18 @@ export class EmulatorServer {
 
   // ---------------------------------------------------------------- Connect: named credentials
 
+  /** The credentials of one principal; the resource exists from API 56.0. */
+  private credential(ctx: Ctx, method: string, v: string): void {
+    if (Number(v) < 56) return json(ctx.res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    const reply: ConnectReply =
+      method === 'GET' ? getCredential(this.org, ctx.url.searchParams)
+        : method === 'DELETE' ? deleteCredential(this.org, ctx.url.searchParams)
+          : saveCredential(this.org, ctx.body.toString('utf8'), method === 'POST');
+    if (reply.body !== undefined) return json(ctx.res, reply.status, reply.body);
+    ctx.res.writeHead(reply.status);
+    ctx.res.end();
+  }
+
   private getExternalCredential(ctx: Ctx, name: string, v: string): void {
     const ec = this.org.get('ExternalCredential', name);
     if (!ec) return json(ctx.res, 404, [{ errorCode: 'NOT_FOUND', message: `We couldn't find an external credential with the name ${name}. Check the name and try again.` }]);
@@ -705,13 +725,20 @@ export class EmulatorServer {
       .filter((n) => childrenNamed(n.tree, 'namedCredentialParameters').some((p) => childText(p, 'externalCredential')?.toLowerCase() === ec.fullName.toLowerCase()))
       .map((n) => ({ developerName: n.fullName, id: n.id, masterLabel: childText(n.tree, 'label'), url: `/services/data/v${v}/named-credentials/named-credential-setup/${n.fullName}` }));
     const principals = this.org.principalsOf(ec.fullName).map((p) => ({
-      authenticationStatus: this.org.configuredPrincipals.has(`${ec.fullName}|${p.name}`.toLowerCase()) ? 'Configured' : 'NotConfigured',
+      authenticationStatus: this.org.principalStatus(ec.fullName, p.name),
       id: newId('0pv'), parameters: [], principalName: p.name, principalType: p.type, sequenceNumber: p.sequenceNumber,
     }));
+    // Connect reports the variant on its own; the parameters are the rest (principals aside), an Auth. Provider by name
+    const parameters = childrenNamed(ec.tree, 'externalCredentialParameters')
+      .filter((p) => !['NamedPrincipal', 'PerUserPrincipal', 'AuthProtocolVariant'].includes(childText(p, 'parameterType') ?? ''))
+      .map((p) => ({
+        id: newId('0pv'), parameterDescription: childText(p, 'description') ?? null, parameterName: childText(p, 'parameterName'),
+        parameterType: childText(p, 'parameterType'), parameterValue: childText(p, 'authProvider') ?? childText(p, 'certificate') ?? childText(p, 'parameterValue') ?? null,
+      }));
     json(ctx.res, 200, {
-      authenticationProtocol: (childText(ec.tree, 'authenticationProtocol') ?? '') === 'Oauth' ? 'OAuth' : childText(ec.tree, 'authenticationProtocol'),
+      authenticationProtocol: connectProtocol(ec.tree), authenticationProtocolVariant: protocolVariant(ec.tree) ?? null,
       customHeaders: [], developerName: ec.fullName, id: ec.id, masterLabel: childText(ec.tree, 'label'), namedCredentials,
-      parameters: [], principals, url: `/services/data/v${v}/named-credentials/external-credentials/${ec.fullName}`,
+      parameters, principals, url: `/services/data/v${v}/named-credentials/external-credentials/${ec.fullName}`,
     });
   }
 
