@@ -58,11 +58,10 @@ describe('--mode native', () => {
     expect(result.providers[0]).toMatchObject({
       mode: 'native',
       modeReason: expect.stringMatching(/^native, as asked with --mode native: .*API 64.0/),
-      authProvider: undefined,
-      callbackUrl: undefined,
       externalCredential: 'AzureGraph',
       authentication: { status: 'Configured', action: 'credentials stored' },
     });
+    expect(result.providers[0].authProvider ?? result.providers[0].callbackUrl ?? result.providers[0].executionUser).toBeUndefined();
     expect(result.nextSteps.join('\n')).not.toMatch(/Authenticate/);
     expect(emu.org.list('ApexClass')).toEqual([]);
     expect(emu.org.list('AuthProvider')).toEqual([]);
@@ -75,12 +74,14 @@ describe('--mode native', () => {
     expect(JSON.stringify(emu.org.requests)).not.toContain(HOSTILE_SECRET);
   });
 
-  it('explains the mode to people as well', async () => {
+  it('explains the mode to people as well, and a second deploy replaces the stored credentials', async () => {
+    emu.org.requests.length = 0;
     const human = await runCliAsync('deploy', ['--target-org', alias, ...validFlags, '--mode', 'native'], { ...home, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/External Credential AzureGraph \(native client credentials, no Apex\)/);
     expect(human.stdout).toMatch(/Mode: +native, as asked with --mode native/);
     expect(human.stdout).not.toContain(HOSTILE_SECRET);
+    expect(emu.org.requests.filter((r) => /^(create|update|delete)Credential$/.test(r.operation)).map((r) => r.operation)).toEqual(['updateCredential']);
   });
 
   it('verify: a callout through the Named Credential gets its token from Entra with the stored secret', async () => {
@@ -112,6 +113,7 @@ describe('--mode native', () => {
   });
 
   it('rotate-secret checks the new secret with Entra, then replaces it in the principal; the org uses it from then on', async () => {
+    emu.org.requests.length = 0;
     const refused = await run('rotate-secret', ['--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT)], { AZURE_CLIENT_SECRET: NEW_SECRET });
     expect(refused.status).toBe(10);
     expect(emu.org.requests.filter((r) => r.operation === 'updateCredential')).toHaveLength(0);

@@ -108,7 +108,7 @@ async function accessToken(org: Org, p: NativePrincipal, fresh: boolean): Promis
   if (scope) form.set('scope', scope);
   let reply: { status: number; ok: boolean; body: Record<string, unknown> };
   try {
-    const res = await fetch(parameterValue(p.tree, 'AuthProviderUrl') ?? '', { method: 'POST', headers, body: form, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(org.outboundUrl(parameterValue(p.tree, 'AuthProviderUrl') ?? ''), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(10_000) });
     reply = { status: res.status, ok: res.ok, body: ((await res.json().catch(() => ({}))) ?? {}) as Record<string, unknown> };
   } catch {
     return { error: 'Read timed out or connection refused' };

@@ -167,6 +167,24 @@ export class Org {
   }
 
   /** How the outside world answers callouts through Named Credentials. */
+  /** Where the org's own outbound requests (token fetches) go: origin -> origin, as a test's DNS would send them. */
+  private readonly outboundRoutes = new Map<string, string>();
+
+  public routeOutbound(origin: string, to: string): void {
+    this.outboundRoutes.set(new URL(origin).origin, new URL(to).origin);
+  }
+
+  /** The URL a request of the org really goes to: the same path on the routed origin, if any. */
+  public outboundUrl(url: string): string {
+    try {
+      const parsed = new URL(url);
+      const to = this.outboundRoutes.get(parsed.origin);
+      return to ? `${to}${parsed.pathname}${parsed.search}` : url;
+    } catch {
+      return url;
+    }
+  }
+
   public setCalloutResponder(responder: CalloutResponder): void {
     this.calloutResponder = responder;
   }
