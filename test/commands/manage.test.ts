@@ -86,7 +86,7 @@ describe('day-2 operations', () => {
     expect(listed.json.result.providers[0].tokenUrl).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     expect(listed.stdout).not.toContain('sEcReT');
     const human = await runCliAsync('list', ['--target-org', alias], home);
-    expect(human.stdout).toMatch(/AzureGraph\s+│ external\s+│ AzureGraph\s+│ login\.microsoftonline\.com/);
+    expect(human.stdout).toMatch(/AzureGraph\s+│ plugin\s+│ external\s+│ AzureGraph\s+│ login\.microsoftonline\.com/);
   });
 
   it('refuses a new secret that Entra refuses, and writes nothing', async () => {
