@@ -25,9 +25,9 @@ describe('generate, in process', () => {
   it('writes the whole bundle, then finds nothing to change on a second run', async () => {
     const dir = freshDir();
     const first = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'admin@contoso.com'], { root: PLUGIN_ROOT });
-    expect(first.files).toHaveLength(18);
+    expect(first.files).toHaveLength(21);
     expect(first.files.every((f) => f.state === 'created')).toBe(true);
-    expect(filesBelow(dir)).toHaveLength(18);
+    expect(filesBelow(dir)).toHaveLength(21);
     expect(first.providers[0]).toMatchObject({ name: 'AzureGraph', callbackPath: '/services/authcallback/AzureGraph', model: 'external' });
 
     const second = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'admin@contoso.com'], { root: PLUGIN_ROOT });
@@ -86,7 +86,7 @@ describe('generate, as a user runs it', () => {
     expect(runCli('generate', [...flags, '--output-dir', cli]).status).toBe(0);
     await Generate.run([...flags, '--output-dir', inProcess], { root: PLUGIN_ROOT });
     const contents = (dir: string): Map<string, string> => new Map(filesBelow(dir).map((path) => [relative(dir, path), readFileSync(path, 'utf8')]));
-    expect(contents(cli).size).toBe(18);
+    expect(contents(cli).size).toBe(21);
     expect(contents(cli)).toEqual(contents(inProcess));
   });
 
@@ -94,7 +94,7 @@ describe('generate, as a user runs it', () => {
     const dir = freshDir();
     const run = runCli('generate', [...validFlags, '--output-dir', dir]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(18 files\)/);
+    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(21 files\)/);
     expect(run.stdout).toMatch(/created\s+│?\s*AuthProvider\s/);
     expect(run.stdout).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     expect(run.stdout).toMatch(/Client secret: not written/);
