@@ -21,6 +21,8 @@ export type ProviderSummary = {
   externalCredential?: string;
   permissionSet?: string;
   callbackPath: string;
+  /** The Salesforce certificate that signs the client assertion; absent for a provider with a client secret. */
+  certificate?: string;
 };
 
 export type GenerateResult = {
@@ -28,7 +30,8 @@ export type GenerateResult = {
   apiVersion: string;
   files: WrittenFile[];
   providers: ProviderSummary[];
-  secret: { found: boolean; source?: string; placeholder: string };
+  /** How the client secret is supplied; absent when every provider uses a certificate instead. */
+  secret?: { found: boolean; source?: string; placeholder: string };
   nextSteps: string[];
 };
 
@@ -42,12 +45,16 @@ export function summarize(provider: ProviderSpec): ProviderSummary {
     externalCredential: provider.externalCredential,
     permissionSet: provider.permissionSet,
     callbackPath: `/services/authcallback/${provider.name}`,
+    certificate: provider.auth.kind === 'certificate' ? provider.auth.certificate : undefined,
   };
 }
 
-function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
-  const steps = [messages.getMessage('next.Deploy', [SECRET_ENV]), messages.getMessage('next.DeployByHand', [outputDir])];
+function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boolean): string[] {
+  const steps = usesSecret
+    ? [messages.getMessage('next.Deploy', [SECRET_ENV]), messages.getMessage('next.DeployByHand', [outputDir])]
+    : [messages.getMessage('next.DeployCertificate'), messages.getMessage('next.DeployByHandCertificate', [outputDir])];
   for (const provider of providers) {
+    if (provider.auth.kind === 'certificate') steps.push(messages.getMessage('next.Certificate', [provider.name, provider.auth.certificate]));
     if (!provider.executionUser) steps.push(messages.getMessage('next.ExecutionUser', [provider.name]));
     if (provider.model === 'external') {
       steps.push(messages.getMessage('next.AssignPermissionSet', [provider.permissionSet ?? '']));
@@ -63,15 +70,16 @@ function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
 /** Validates everything, renders in memory, then writes: invalid input leaves the output directory untouched. */
 export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming): Promise<GenerateResult> {
   const spec = parseBundleSpec(input, naming);
+  const usesSecret = spec.providers.some((provider) => provider.auth.kind === 'secret');
   // The secret is only checked, so a bad one is reported now rather than at deploy time; it is never rendered.
-  const secret = clientSecretFrom(secretFlag);
+  const secret = usesSecret ? clientSecretFrom(secretFlag) : undefined;
   const files = await writeBundle(renderBundle(spec), outputDir);
   return {
     outputDir,
     apiVersion: spec.apiVersion,
     files,
     providers: spec.providers.map(summarize),
-    secret: { found: secret !== undefined, source: secret?.source, placeholder: SECRET_PLACEHOLDER },
-    nextSteps: nextSteps(spec.providers, outputDir),
+    secret: usesSecret ? { found: secret !== undefined, source: secret?.source, placeholder: SECRET_PLACEHOLDER } : undefined,
+    nextSteps: nextSteps(spec.providers, outputDir, usesSecret),
   };
 }

@@ -1,10 +1,12 @@
 import { jest } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Generate from '../../src/commands/azure-authprovider/generate.js';
 import { filesBelow, filesContaining, PLUGIN_ROOT, runCli } from '../helpers/runCli.js';
-import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { CERTIFICATE_FILE, certificateFlags, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { parseXml, recordValues } from '../helpers/xml.js';
 
 // Keep the in-process runs' output out of the test report.
 beforeAll(() => {
@@ -146,5 +148,58 @@ describe('generate, as a user runs it', () => {
     const json = JSON.parse(run.stdout) as { status: number; name: string; message: string };
     expect(json).toMatchObject({ status: 2, name: 'InvalidInput' });
     expect(json.message).toMatch(/--name must be a Salesforce API name/);
+  });
+});
+
+describe('generate --auth certificate', () => {
+  /** x5t computed here from the PEM's base64 body, independently of the plugin: base64url of SHA-1 over the DER. */
+  const der = Buffer.from(readFileSync(join(PLUGIN_ROOT, CERTIFICATE_FILE), 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+  const thumbprint = createHash('sha1').update(der).digest('base64url');
+  const record = (dir: string): Map<string, string | undefined> =>
+    recordValues(parseXml(readFileSync(join(dir, 'main/default/customMetadata/Azure_Client_Credential.AzureGraph.md-meta.xml'), 'utf8')));
+
+  it('writes a record with the certificate and its thumbprint, and no secret, ignoring AZURE_CLIENT_SECRET', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...certificateFlags, '--output-dir', dir, '--json'], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(run.status).toBe(0);
+    const values = record(dir);
+    expect(thumbprint).toMatch(/^[A-Za-z0-9_-]{27}$/);
+    expect(values.get('Certificate_Thumbprint__c')).toBe(thumbprint);
+    expect(values.get('Certificate_Name__c')).toBe('Entra_Signing');
+    expect(values.get('Auth_Method__c')).toBe('certificate');
+    expect(values.has('Client_Secret__c')).toBe(true);
+    expect(values.get('Client_Secret__c')).toBeUndefined();
+    const json = JSON.parse(run.stdout) as { result: { secret?: unknown; providers: Array<{ certificate?: string }>; nextSteps: string[] } };
+    expect(json.result.secret).toBeUndefined();
+    expect(json.result.providers[0].certificate).toBe('Entra_Signing');
+    expect(json.result.nextSteps.join('\n')).toMatch(/certificate Entra_Signing: create it in Setup > Certificate and Key Management/);
+    expect(json.result.nextSteps.join('\n')).not.toMatch(/placeholder|client secret from/i);
+    expect(filesContaining(dir, 'sEcReT')).toEqual([]);
+  });
+
+  it('says which certificate signs, with no note about a secret placeholder', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...certificateFlags, '--output-dir', dir]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Certificate:      Entra_Signing signs the client assertion (no client secret)');
+    expect(run.stdout).not.toMatch(/Client secret:|placeholder/);
+    expect(run.stdout).toMatch(/no client secret is needed/);
+  });
+
+  const refusals: Array<[string, string[], RegExp]> = [
+    ['a certificate without --certificate-file', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing'], /--certificate-file is required\./],
+    ['an unreadable --certificate-file', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', 'test/entra/fixtures/missing.pem'], /--certificate-file test\/entra\/fixtures\/missing\.pem cannot be read \(ENOENT\)/],
+    ['a --certificate-file that is not a certificate', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', 'test/entra/fixtures/app-key.pem'], /--certificate-file test\/entra\/fixtures\/app-key\.pem is not a PEM certificate/],
+    ['--client-secret with --auth certificate', [...certificateFlags, '--client-secret', HOSTILE_SECRET], /--client-secret cannot be combined with --auth certificate/],
+  ];
+
+  it.each(refusals)('refuses %s (exit 2), naming the flag, writing nothing', (_title, args, expected) => {
+    const dir = freshDir();
+    const run = runCli('generate', [...args, '--output-dir', dir]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('sEcReT');
+    expect(existsSync(dir)).toBe(false);
   });
 });

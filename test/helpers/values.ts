@@ -4,3 +4,7 @@ export const CLIENT_ID = '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 export const HOSTILE_SECRET = `sEcReT-&<>"'\\]]>{{x}}-ÿ€😀`;
 
 export const validFlags = ['--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID];
+
+/** The certificate registered on the fake Entra app (test/entra/fixtures), relative to the project root. */
+export const CERTIFICATE_FILE = 'test/entra/fixtures/app-cert.pem';
+export const certificateFlags = [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', CERTIFICATE_FILE];
