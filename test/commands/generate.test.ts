@@ -1,11 +1,10 @@
 import { jest } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Generate from '../../src/commands/azure-authprovider/generate.js';
 import { filesBelow, filesContaining, PLUGIN_ROOT, runCli } from '../helpers/runCli.js';
-import { CERTIFICATE_FILE, certificateFlags, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { certificateFlags, certificateThumbprint, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 import { parseXml, recordValues } from '../helpers/xml.js';
 
 // Keep the in-process runs' output out of the test report.
@@ -152,9 +151,7 @@ describe('generate, as a user runs it', () => {
 });
 
 describe('generate --auth certificate', () => {
-  /** x5t computed here from the PEM's base64 body, independently of the plugin: base64url of SHA-1 over the DER. */
-  const der = Buffer.from(readFileSync(join(PLUGIN_ROOT, CERTIFICATE_FILE), 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
-  const thumbprint = createHash('sha1').update(der).digest('base64url');
+  const thumbprint = certificateThumbprint();
   const record = (dir: string): Map<string, string | undefined> =>
     recordValues(parseXml(readFileSync(join(dir, 'main/default/customMetadata/Azure_Client_Credential.AzureGraph.md-meta.xml'), 'utf8')));
 
