@@ -37,7 +37,8 @@ export type DeployOptions = {
   naming?: FieldNaming;
   /**
    * Each provider's secret when the command already has them (flag, environment, config file): the bundle is then
-   * zipped while the org is read. It may throw, once the input is valid, naming what is missing.
+   * zipped while the org is read. It is given the providers that use a secret, and may throw, once the input is
+   * valid, naming what is missing.
    */
   secrets?: (providers: readonly ProviderSpec[]) => Record<string, ClientSecret>;
   /** Asks for the secret when there is none, once the input is valid, so a prompt never asks for one that cannot be used. */
@@ -78,6 +79,8 @@ export type ProviderOutcome = {
   principal?: string;
   permissionSet?: string;
   executionUser?: string;
+  /** The Salesforce certificate that signs the client assertion; absent for a provider with a client secret. */
+  certificate?: string;
   assignments: Assignment[];
   authentication: Authentication;
 };
@@ -93,7 +96,8 @@ export type DeployOutcome = {
   tests: TestSummary;
   errorMessage?: string;
   providers: ProviderOutcome[];
-  secretSource: ClientSecret['source'];
+  /** Absent when every provider uses a certificate. */
+  secretSource?: ClientSecret['source'];
   nextSteps: string[];
 };
 
@@ -161,7 +165,7 @@ function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
 
 /** The metadata-format zip of the bundle, the secret in each provider's record. */
 async function bundleZip(spec: BundleSpec, secretOf: Record<string, ClientSecret>): Promise<Buffer> {
-  const secrets = Object.fromEntries(spec.providers.map((provider) => [provider.name, secretOf[provider.name].value]));
+  const secrets = Object.fromEntries(Object.entries(secretOf).map(([name, secret]) => [name, secret.value]));
   return metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
 }
 
@@ -172,7 +176,9 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   // The newest API version and the username come with the login: the spec needs no request.
   const login = { maxApiVersion: await useOrgApiVersion(orgConn), username: orgConn.getUsername() ?? '' };
   const spec = parseBundleSpec(withOrgDefaults(options.input, login), options.naming);
-  const known = options.secrets?.(spec.providers);
+  // Certificate providers sign a client assertion in the org: a bundle of those alone needs no secret.
+  const needSecret = spec.providers.filter((provider) => provider.auth.kind === 'secret');
+  const known = needSecret.length === 0 ? {} : options.secrets?.(needSecret);
   const wanted = wantedUsers(spec.providers.map((provider) => provider.executionUser), options.assignTo, login.username);
   // The org's type and the users are read together, in one round trip; meanwhile the bundle is zipped, once those
   // requests are on their way, if the secrets are already known.
@@ -191,7 +197,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   let secretOf = known;
   if (!secretOf) {
     const asked = await options.askSecret();
-    secretOf = Object.fromEntries(spec.providers.map((provider) => [provider.name, asked]));
+    secretOf = Object.fromEntries(needSecret.map((provider) => [provider.name, asked]));
   }
   const zip = zipped ?? (await bundleZip(spec, secretOf));
   // Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run.
@@ -256,6 +262,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
       principal: provider.principal,
       permissionSet: provider.permissionSet,
       executionUser: provider.executionUser,
+      certificate: provider.auth.kind === 'certificate' ? provider.auth.certificate : undefined,
       assignments,
       authentication,
     });
@@ -272,7 +279,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
     tests: report.tests,
     errorMessage: report.errorMessage,
     providers,
-    secretSource: [...new Set(spec.providers.map((provider) => secretOf[provider.name].source))].join(', '),
+    secretSource: [...new Set(Object.values(secretOf).map((secret) => secret.source))].join(', ') || undefined,
   } satisfies Omit<DeployOutcome, 'nextSteps'>;
   return { ...outcome, nextSteps: nextSteps(outcome) };
 }

@@ -23,6 +23,8 @@ export type ProviderSummary = {
   permissionSet?: string;
   /** Plugin mode only: where Salesforce's callback for the Auth. Provider lives. */
   callbackPath?: string;
+  /** The Salesforce certificate that signs the client assertion; absent for a provider with a client secret. */
+  certificate?: string;
 };
 
 export type GenerateResult = {
@@ -30,7 +32,8 @@ export type GenerateResult = {
   apiVersion: string;
   files: WrittenFile[];
   providers: ProviderSummary[];
-  secret: { found: boolean; source?: string; placeholder: string };
+  /** How the client secret is supplied; absent when every provider uses a certificate instead. */
+  secret?: { found: boolean; source?: string; placeholder: string };
   nextSteps: string[];
 };
 
@@ -45,12 +48,15 @@ export function summarize(provider: ProviderSpec): ProviderSummary {
     externalCredential: provider.externalCredential,
     permissionSet: provider.permissionSet,
     callbackPath: provider.mode === 'plugin' ? `/services/authcallback/${provider.name}` : undefined,
+    certificate: provider.auth.kind === 'certificate' ? provider.auth.certificate : undefined,
   };
 }
 
-function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
-  const steps = [messages.getMessage('next.Deploy', [SECRET_ENV])];
-  if (providers.some((provider) => provider.mode === 'plugin')) steps.push(messages.getMessage('next.DeployByHand', [outputDir]));
+function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boolean): string[] {
+  const steps = [usesSecret ? messages.getMessage('next.Deploy', [SECRET_ENV]) : messages.getMessage('next.DeployCertificate')];
+  const plugins = providers.filter((provider) => provider.mode === 'plugin');
+  if (plugins.some((provider) => provider.auth.kind === 'secret')) steps.push(messages.getMessage('next.DeployByHand', [outputDir]));
+  else if (plugins.length > 0) steps.push(messages.getMessage('next.DeployByHandCertificate', [outputDir]));
   for (const provider of providers) {
     if (provider.mode === 'native') {
       steps.push(
@@ -60,6 +66,7 @@ function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
       );
       continue;
     }
+    if (provider.auth.kind === 'certificate') steps.push(messages.getMessage('next.Certificate', [provider.name, provider.auth.certificate]));
     if (!provider.executionUser) steps.push(messages.getMessage('next.ExecutionUser', [provider.name]));
     if (provider.model === 'external') {
       steps.push(messages.getMessage('next.AssignPermissionSet', [provider.permissionSet ?? '']));
@@ -75,15 +82,16 @@ function nextSteps(providers: ProviderSpec[], outputDir: string): string[] {
 /** Validates everything, renders in memory, then writes: invalid input leaves the output directory untouched. */
 export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming): Promise<GenerateResult> {
   const spec = parseBundleSpec(input, naming);
+  const usesSecret = spec.providers.some((provider) => provider.auth.kind === 'secret');
   // The secret is only checked, so a bad one is reported now rather than at deploy time; it is never rendered.
-  const secret = clientSecretFrom(secretFlag);
+  const secret = usesSecret ? clientSecretFrom(secretFlag) : undefined;
   const files = await writeBundle(renderBundle(spec), outputDir);
   return {
     outputDir,
     apiVersion: spec.apiVersion,
     files,
     providers: spec.providers.map(summarize),
-    secret: { found: secret !== undefined, source: secret?.source, placeholder: SECRET_PLACEHOLDER },
-    nextSteps: nextSteps(spec.providers, outputDir),
+    secret: usesSecret ? { found: secret !== undefined, source: secret?.source, placeholder: SECRET_PLACEHOLDER } : undefined,
+    nextSteps: nextSteps(spec.providers, outputDir, usesSecret),
   };
 }

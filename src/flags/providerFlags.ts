@@ -7,6 +7,7 @@ import { Messages, SfError } from '@salesforce/core';
 import type { BundleInput, FieldNaming, ProviderInput } from '../spec/providerSpec.js';
 import type { ConfigFile } from '../spec/configFile.js';
 import { AUTH_KINDS, CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION, MODES } from '../spec/platform.js';
+import { needsClientSecret } from '../spec/clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
@@ -107,17 +108,31 @@ export const configFileFlag = {
 
 type ParseMetadata = { flags: Record<string, { setFromDefault?: boolean } | undefined> };
 
+type SecretFlagValues = { 'client-secret'?: string; 'client-secret-stdin'?: boolean };
+
+/** A secret given for a bundle that has no use for one is a mistake worth naming, not something to ignore. */
+function refuseUnusedSecret(flags: SecretFlagValues, input: BundleInput): void {
+  const given = flags['client-secret'] !== undefined ? '--client-secret' : flags['client-secret-stdin'] ? '--client-secret-stdin' : undefined;
+  if (given && !input.providers.some(needsClientSecret)) {
+    throw new SfError(messages.getMessage('error.SecretWithCertificate', [given, given]), 'InvalidInput', [], 2);
+  }
+}
+
 /**
  * The bundle's input from --config-file or from the provider flags, never both. With a config file, messages name
  * the file's keys and `config` says where each provider's secret lives.
  */
 export async function bundleInputOf(
-  flags: ProviderFlagValues & { 'config-file'?: string },
+  flags: ProviderFlagValues & SecretFlagValues & { 'config-file'?: string },
   metadata: ParseMetadata
 ): Promise<{ input: BundleInput; naming?: FieldNaming; config?: ConfigFile }> {
   const path = flags['config-file'];
   const { resolveCertificateFiles } = await import('../spec/certificateCredential.js');
-  if (path === undefined) return { input: resolveCertificateFiles(bundleInputFromFlags(flags)) };
+  if (path === undefined) {
+    const input = resolveCertificateFiles(bundleInputFromFlags(flags));
+    refuseUnusedSecret(flags, input);
+    return { input };
+  }
   const given = Object.keys(providerFlags).filter(
     (key) => key !== 'client-secret' && (flags as Record<string, unknown>)[key] !== undefined && metadata.flags[key]?.setFromDefault !== true
   );
@@ -125,6 +140,7 @@ export async function bundleInputOf(
   const { configNaming, readConfigFile } = await import('../spec/configFile.js');
   const config = await readConfigFile(path);
   const naming = configNaming(path);
+  refuseUnusedSecret(flags, config.input);
   return { input: resolveCertificateFiles(config.input, naming), naming, config };
 }
 

@@ -58,6 +58,10 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
   if (!component) throw new SfError(messages.getMessage('error.RecordMissing', [fullName, name]), 'RecordMissing', [], 20);
   const values = asList(component.values as Component | Component[] | undefined).map((entry) => ({ field: textValue(entry.field) ?? '', value: textValue(entry.value) }));
   const value = (field: string): string | undefined => values.find((entry) => entry.field === field)?.value;
+  // A certificate provider has no secret: writing one would change nothing the plugin uses.
+  if (value(FIELDS.authMethod.apiName) === 'certificate') {
+    throw new SfError(messages.getMessage('error.CertificateProvider', [name, value(FIELDS.certificateName.apiName) ?? '-']), 'CertificateProvider', [], 2);
+  }
   return {
     mode: 'plugin',
     where: fullName,

@@ -67,14 +67,20 @@ function sharedFiles(view: object): BundleFile[] {
 
 /** The record's values in field order, as a retrieve lists them; absent values become xsi:nil. */
 function recordValues(provider: ProviderSpec, secret: string): Array<{ field: string; value?: string }> {
+  const { auth } = provider;
+  const certificate = auth.kind === 'certificate' ? auth : undefined;
   const values: Record<FieldRole, string | undefined> = {
     providerName: provider.name,
     tokenUrl: provider.tokenUrl,
     clientId: provider.clientId,
-    clientSecret: secret,
+    // A certificate provider has no secret, not even the placeholder.
+    clientSecret: certificate ? undefined : secret,
     scope: provider.scope,
     resource: provider.resource,
     tenantId: provider.tenantId,
+    authMethod: auth.kind,
+    certificateName: certificate?.certificate,
+    certificateThumbprint: certificate?.thumbprint,
   };
   return (Object.keys(FIELDS) as FieldRole[])
     .map((role) => ({ field: FIELDS[role].apiName, value: values[role] }))

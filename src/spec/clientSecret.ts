@@ -2,7 +2,7 @@
  * Where the client secret comes from. It is never a spec field: it travels separately so that nothing that
  * describes, logs or writes the spec can carry it.
  */
-import { checkClientSecret } from './providerSpec.js';
+import { checkClientSecret, type ProviderInput } from './providerSpec.js';
 
 export const SECRET_ENV = 'AZURE_CLIENT_SECRET';
 
@@ -17,3 +17,6 @@ export function clientSecretFrom(flagValue: string | undefined, env: NodeJS.Proc
   if (fromEnv !== undefined && fromEnv !== '') return { value: checkClientSecret(fromEnv, SECRET_ENV), source: SECRET_ENV };
   return undefined;
 }
+
+/** A certificate provider signs a client assertion in the org: it has no client secret at all. */
+export const needsClientSecret = (provider: ProviderInput): boolean => provider.auth !== 'certificate';

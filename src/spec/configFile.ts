@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Messages, SfError } from '@salesforce/core';
 import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js';
 import { checkClientSecret } from './providerSpec.js';
-import { SECRET_ENV, type ClientSecret } from './clientSecret.js';
+import { needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
@@ -60,7 +60,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   const secretEnv: Record<string, string> = {};
   const inputs = providers.map(({ clientSecretEnv, ...provider }) => {
     // A certificate provider has no secret; a native or secret one reads it from the environment.
-    if (provider.auth !== 'certificate') secretEnv[provider.name ?? ''] = clientSecretEnv ?? SECRET_ENV;
+    if (needsClientSecret(provider)) secretEnv[provider.name ?? ''] = clientSecretEnv ?? SECRET_ENV;
     // A certificate file is found beside the config file, wherever the command runs.
     return provider.certificateFile === undefined ? provider : { ...provider, certificateFile: resolve(dirname(path), provider.certificateFile) };
   });

@@ -68,10 +68,15 @@ export const FIELDS = {
   providerName: { apiName: 'Auth_Provider_Name__c', label: 'Auth. Provider Name', required: true },
   tokenUrl: { apiName: 'Token_URL__c', label: 'Token URL', required: true },
   clientId: { apiName: 'Client_ID__c', label: 'Client ID', required: true },
-  clientSecret: { apiName: 'Client_Secret__c', label: 'Client Secret', required: true },
+  // Not required: a certificate record has no secret.
+  clientSecret: { apiName: 'Client_Secret__c', label: 'Client Secret', required: false },
   scope: { apiName: 'Scope__c', label: 'Scope', required: false },
   resource: { apiName: 'Resource__c', label: 'Resource', required: false },
   tenantId: { apiName: 'Tenant_ID__c', label: 'Tenant ID', required: false },
+  // Not required either: records deployed before certificate support have none, and the plugin reads them as secret.
+  authMethod: { apiName: 'Auth_Method__c', label: 'Auth. Method', required: false },
+  certificateName: { apiName: 'Certificate_Name__c', label: 'Certificate Name', required: false },
+  certificateThumbprint: { apiName: 'Certificate_Thumbprint__c', label: 'Certificate Thumbprint', required: false },
 } as const;
 export type FieldRole = keyof typeof FIELDS;
 

@@ -36,7 +36,10 @@ function compileFailure(id: string, result: AnonymousApexResult): Check {
   return fail(id, 'org-setup', messages.getMessage('check.CompileProblem', [result.compileProblem ?? '', result.line, result.column]), messages.getMessage('fix.DeployAgain'));
 }
 
-/** Reads the plugin's exception: Entra's AADSTS code, a missing remote site, the placeholder secret, or the network. */
+/**
+ * Reads the plugin's exception: Entra's AADSTS code, a missing remote site, a certificate that cannot sign, the
+ * placeholder secret, or the network.
+ */
 export function tokenRunCheck(result: AnonymousApexResult, username: string): Check {
   const id = 'token-in-org';
   if (!result.compiled) return compileFailure(id, result);
@@ -49,6 +52,9 @@ export function tokenRunCheck(result: AnonymousApexResult, username: string): Ch
   }
   if (/Unauthorized endpoint/i.test(message)) {
     return fail(id, 'org-setup', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.RemoteSiteRun'));
+  }
+  if (/client assertion could not be signed/i.test(message)) {
+    return fail(id, 'org-setup', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.CertificateInOrg'));
   }
   if (/placeholder/i.test(message)) {
     return fail(id, 'org-setup', messages.getMessage('check.TokenInOrgFailed', [firstLine(message)]), messages.getMessage('fix.SecretInRecord'));

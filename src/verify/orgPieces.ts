@@ -68,7 +68,23 @@ async function checkPluginClass(conn: Connection, className: string, checks: Che
   return true;
 }
 
-/** The record's type and values; the secret is only compared with the placeholder, never kept or shown. */
+type RecordCredential = { kind: 'secret'; present: boolean } | { kind: 'certificate'; name?: string; missing: string[] };
+
+/**
+ * What proves the application's identity, by the record's auth method (records older than certificate support have
+ * none: secret). A certificate needs its name and thumbprint; a secret must be real, which is only compared with the
+ * placeholder, never kept or shown.
+ */
+function credentialOf(values: Map<string, string | undefined>): RecordCredential {
+  if (values.get(FIELDS.authMethod.apiName) === 'certificate') {
+    const missing = [FIELDS.certificateName, FIELDS.certificateThumbprint].filter((field) => !values.get(field.apiName)).map((field) => field.apiName);
+    return { kind: 'certificate', name: values.get(FIELDS.certificateName.apiName), missing };
+  }
+  const secret = values.get(FIELDS.clientSecret.apiName);
+  return { kind: 'secret', present: Boolean(secret) && secret !== SECRET_PLACEHOLDER };
+}
+
+/** The record's type and values. */
 async function checkRecord(conn: Connection, provider: string, ref: ReturnType<typeof recordRef>, checks: Check[]): Promise<string | undefined> {
   const { type: typeName, fullName: record } = ref;
   const [type] = await readComponents(conn, 'CustomObject', [typeName]);
@@ -84,18 +100,28 @@ async function checkRecord(conn: Connection, provider: string, ref: ReturnType<t
   }
   const values = recordValues(found);
   const tokenUrl = values.get(FIELDS.tokenUrl.apiName);
-  const secret = values.get(FIELDS.clientSecret.apiName);
+  const credential = credentialOf(values);
   const named = values.get(FIELDS.providerName.apiName);
   if (!tokenUrl || !values.get(FIELDS.clientId.apiName)) {
     checks.push(orgSetup('metadata-record', 'check.RecordIncomplete', [record], 'fix.Deploy', [provider]));
-  } else if (!secret || secret === SECRET_PLACEHOLDER) {
+  } else if (credential.kind === 'secret' && !credential.present) {
     checks.push(orgSetup('metadata-record', 'check.RecordNoSecret', [record], 'fix.Deploy', [provider]));
+  } else if (credential.kind === 'certificate' && credential.missing.length > 0) {
+    checks.push(orgSetup('metadata-record', 'check.RecordNoCertificate', [record, credential.missing.join(', ')], 'fix.DeployCertificate', [provider]));
   } else if (!same(named, provider)) {
     // The plugin builds the callback URL from this value: another name sends the flow to another provider.
     checks.push(orgSetup('metadata-record', 'check.RecordOtherProvider', [record, named ?? '-', provider], 'fix.Deploy', [provider]));
   } else {
     const tenant = values.get(FIELDS.tenantId.apiName);
-    checks.push(pass('metadata-record', messages.getMessage('check.Record', [record, values.get(FIELDS.clientId.apiName) ?? '', tenant ?? '-', tokenUrl])));
+    const summary = [record, values.get(FIELDS.clientId.apiName) ?? '', tenant ?? '-', tokenUrl];
+    checks.push(
+      pass(
+        'metadata-record',
+        credential.kind === 'certificate'
+          ? messages.getMessage('check.RecordCertificate', [...summary, credential.name ?? ''])
+          : messages.getMessage('check.Record', summary)
+      )
+    );
   }
   return tokenUrl;
 }

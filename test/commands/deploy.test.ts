@@ -9,8 +9,8 @@ import type { DeployOutcome } from '../../src/deployBundle.js';
 import { connect, recordValue, start } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';
-import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
-import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { filesContaining, PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
+import { CERTIFICATE_FILE, certificateFlags, certificateThumbprint, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 
 let emu: Emulator;
 let alias: string;
@@ -292,6 +292,69 @@ describe('deploy to a production org (External Credential model)', () => {
     const run = await deploy(validFlags, { AZURE_CLIENT_SECRET: undefined });
     expect(run.status).toBe(2);
     expect(run.json).toMatchObject({ name: 'SecretRequired', message: expect.stringContaining('AZURE_CLIENT_SECRET') });
+    expect(emu.org.requests).toEqual([]);
+  });
+});
+
+describe('deploy --auth certificate', () => {
+  beforeEach(() => orgFor({ orgType: 'production' }));
+  const value = (field: string): Promise<unknown> => recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', field);
+
+  it('deploys with no secret in the environment, flags or standard input; the record holds the thumbprint and no secret', async () => {
+    const run = await deploy(certificateFlags, { AZURE_CLIENT_SECRET: undefined });
+    expect(run.status).toBe(0);
+    const result = run.json.result;
+    expect(result.status).toBe('Succeeded');
+    expect(result.tests).toMatchObject({ level: 'RunSpecifiedTests', failures: [] });
+    expect(result.providers[0]).toMatchObject({ name: 'AzureGraph', certificate: 'Entra_Signing' });
+    expect(result).not.toHaveProperty('secretSource');
+    expect(await value('Auth_Method__c')).toBe('certificate');
+    expect(await value('Certificate_Name__c')).toBe('Entra_Signing');
+    expect(await value('Certificate_Thumbprint__c')).toBe(certificateThumbprint());
+    expect(await value('Client_Secret__c')).toBeUndefined();
+    const record = JSON.stringify(await connect(emu).metadata.read('CustomMetadata', 'Azure_Client_Credential.AzureGraph'));
+    expect(record).not.toContain('PLACEHOLDER');
+
+    // rotate-secret has nothing to rotate and says how a certificate is renewed; the record stays as it is.
+    const rotate = await runCliAsync('rotate-secret', ['--target-org', alias, '--name', 'AzureGraph', '--no-verify', '--json'], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(rotate.status).toBe(2);
+    expect(JSON.parse(rotate.stdout)).toMatchObject({ name: 'CertificateProvider', message: expect.stringContaining('signs its token requests with the certificate Entra_Signing') });
+    expect(await value('Client_Secret__c')).toBeUndefined();
+  });
+
+  it('replaces a secret record with a certificate one, and says which certificate signs', async () => {
+    await deployGraph();
+    expect(await value('Client_Secret__c')).toBe(HOSTILE_SECRET);
+    const run = await runCliAsync('deploy', ['--target-org', alias, ...certificateFlags], { HOME: process.env.HOME });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Certificate:       Entra_Signing signs the client assertion (no client secret)');
+    expect(await value('Client_Secret__c')).toBeUndefined();
+    expect(await value('Certificate_Thumbprint__c')).toBe(certificateThumbprint());
+  });
+
+  it('deploys a config file that mixes both kinds, with a secret only for the provider that has one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aap-config-'));
+    const config = join(dir, 'providers.json');
+    const common = { tenantId: TENANT, clientId: CLIENT_ID };
+    const certificateFile = join(PLUGIN_ROOT, CERTIFICATE_FILE);
+    writeFileSync(config, JSON.stringify({ providers: [{ name: 'AzureGraph', ...common, clientSecretEnv: 'GRAPH_SECRET' }, { name: 'CertGraph', ...common, auth: 'certificate', certificate: 'Entra_Signing', certificateFile }] }));
+    const run = await deploy(['--config-file', config], { AZURE_CLIENT_SECRET: undefined, GRAPH_SECRET: HOSTILE_SECRET });
+    expect(run.status).toBe(0);
+    expect(run.json.result.secretSource).toBe('GRAPH_SECRET');
+    expect(run.json.result.providers.map((provider) => provider.certificate)).toEqual([undefined, 'Entra_Signing']);
+    expect(await value('Client_Secret__c')).toBe(HOSTILE_SECRET);
+    expect(await recordValue(connect(emu), 'Azure_Client_Credential.CertGraph', 'Client_Secret__c')).toBeUndefined();
+    expect(await recordValue(connect(emu), 'Azure_Client_Credential.CertGraph', 'Certificate_Thumbprint__c')).toBe(certificateThumbprint());
+  });
+
+  it.each([
+    ['--client-secret', [HOSTILE_SECRET]],
+    ['--client-secret-stdin', []],
+  ])('refuses %s with --auth certificate (exit 2) before any request', async (flag, flagValue) => {
+    const run = await deploy([...certificateFlags, flag, ...flagValue]);
+    expect(run.status).toBe(2);
+    expect(run.json).toMatchObject({ name: 'InvalidInput', message: expect.stringContaining(`${flag} cannot be combined with --auth certificate`) });
+    expect(run.stdout + run.stderr).not.toContain('sEcReT');
     expect(emu.org.requests).toEqual([]);
   });
 });

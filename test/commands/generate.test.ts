@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Generate from '../../src/commands/azure-authprovider/generate.js';
 import { filesBelow, filesContaining, PLUGIN_ROOT, runCli } from '../helpers/runCli.js';
-import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { certificateFlags, certificateThumbprint, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { parseXml, recordValues } from '../helpers/xml.js';
 
 // Keep the in-process runs' output out of the test report.
 beforeAll(() => {
@@ -25,9 +26,9 @@ describe('generate, in process', () => {
   it('writes the whole bundle, then finds nothing to change on a second run', async () => {
     const dir = freshDir();
     const first = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'admin@contoso.com'], { root: PLUGIN_ROOT });
-    expect(first.files).toHaveLength(18);
+    expect(first.files).toHaveLength(21);
     expect(first.files.every((f) => f.state === 'created')).toBe(true);
-    expect(filesBelow(dir)).toHaveLength(18);
+    expect(filesBelow(dir)).toHaveLength(21);
     expect(first.providers[0]).toMatchObject({ name: 'AzureGraph', callbackPath: '/services/authcallback/AzureGraph', model: 'external' });
 
     const second = await Generate.run([...validFlags, '--output-dir', dir, '--execution-user', 'admin@contoso.com'], { root: PLUGIN_ROOT });
@@ -86,7 +87,7 @@ describe('generate, as a user runs it', () => {
     expect(runCli('generate', [...flags, '--output-dir', cli]).status).toBe(0);
     await Generate.run([...flags, '--output-dir', inProcess], { root: PLUGIN_ROOT });
     const contents = (dir: string): Map<string, string> => new Map(filesBelow(dir).map((path) => [relative(dir, path), readFileSync(path, 'utf8')]));
-    expect(contents(cli).size).toBe(18);
+    expect(contents(cli).size).toBe(21);
     expect(contents(cli)).toEqual(contents(inProcess));
   });
 
@@ -94,7 +95,7 @@ describe('generate, as a user runs it', () => {
     const dir = freshDir();
     const run = runCli('generate', [...validFlags, '--output-dir', dir]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(18 files\)/);
+    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(21 files\)/);
     expect(run.stdout).toMatch(/created\s+│?\s*AuthProvider\s/);
     expect(run.stdout).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     expect(run.stdout).toMatch(/Client secret: not written/);
@@ -164,5 +165,56 @@ describe('generate, as a user runs it', () => {
     const json = JSON.parse(run.stdout) as { status: number; name: string; message: string };
     expect(json).toMatchObject({ status: 2, name: 'InvalidInput' });
     expect(json.message).toMatch(/--name must be a Salesforce API name/);
+  });
+});
+
+describe('generate --auth certificate', () => {
+  const thumbprint = certificateThumbprint();
+  const record = (dir: string): Map<string, string | undefined> =>
+    recordValues(parseXml(readFileSync(join(dir, 'main/default/customMetadata/Azure_Client_Credential.AzureGraph.md-meta.xml'), 'utf8')));
+
+  it('writes a record with the certificate and its thumbprint, and no secret, ignoring AZURE_CLIENT_SECRET', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...certificateFlags, '--output-dir', dir, '--json'], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(run.status).toBe(0);
+    const values = record(dir);
+    expect(thumbprint).toMatch(/^[A-Za-z0-9_-]{27}$/);
+    expect(values.get('Certificate_Thumbprint__c')).toBe(thumbprint);
+    expect(values.get('Certificate_Name__c')).toBe('Entra_Signing');
+    expect(values.get('Auth_Method__c')).toBe('certificate');
+    expect(values.has('Client_Secret__c')).toBe(true);
+    expect(values.get('Client_Secret__c')).toBeUndefined();
+    const json = JSON.parse(run.stdout) as { result: { secret?: unknown; providers: Array<{ certificate?: string }>; nextSteps: string[] } };
+    expect(json.result.secret).toBeUndefined();
+    expect(json.result.providers[0].certificate).toBe('Entra_Signing');
+    expect(json.result.nextSteps.join('\n')).toMatch(/certificate Entra_Signing: create it in Setup > Certificate and Key Management/);
+    expect(json.result.nextSteps.join('\n')).not.toMatch(/placeholder|client secret from/i);
+    expect(filesContaining(dir, 'sEcReT')).toEqual([]);
+  });
+
+  it('says which certificate signs, with no note about a secret placeholder', () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...certificateFlags, '--output-dir', dir]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Certificate:      Entra_Signing signs the client assertion (no client secret)');
+    expect(run.stdout).not.toMatch(/Client secret:|placeholder/);
+    expect(run.stdout).toMatch(/no client secret is needed/);
+  });
+
+  const refusals: Array<[string, string[], RegExp]> = [
+    ['a certificate without --certificate-file', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing'], /--certificate-file is required\./],
+    ['an unreadable --certificate-file', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', 'test/entra/fixtures/missing.pem'], /--certificate-file test\/entra\/fixtures\/missing\.pem cannot be read \(ENOENT\)/],
+    ['a --certificate-file that is not a certificate', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', 'test/entra/fixtures/app-key.pem'], /--certificate-file test\/entra\/fixtures\/app-key\.pem is not a PEM certificate/],
+    ['--client-secret with --auth certificate', [...certificateFlags, '--client-secret', HOSTILE_SECRET], /--client-secret cannot be combined with --auth certificate/],
+  ];
+
+  it.each(refusals)('refuses %s (exit 2), naming the flag, writing nothing', (_title, args, expected) => {
+    const dir = freshDir();
+    const run = runCli('generate', [...args, '--output-dir', dir]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(expected);
+    expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('sEcReT');
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import type { VerifyOutcome } from '../../src/verifyProvider.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
-import { start } from '../emulator/helpers.js';
+import { connect, start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
 import type { CalloutRequest } from '../emulator/anonymousApex.js';
 import type { StoredComponent } from '../emulator/org.js';
 import { loginAs } from '../helpers/orgLogin.js';
 import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
-import { CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
+import { certificateFlags, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 
 type Verified = CliRun & { json: { status: number; result?: VerifyOutcome; name?: string; message?: string; exitCode?: number } };
 
@@ -364,6 +364,80 @@ describe('verify: the in-org check against the emulator', () => {
       expect(log).not.toContain('sEcReT');
     } finally {
       await entra.stop();
+    }
+  });
+});
+
+describe('verify: a certificate provider in the org', () => {
+  let emu: Emulator;
+  const alias = 'verifycert';
+  // No secret anywhere: a certificate provider has none to check.
+  const env = { HOME: process.env.HOME, AZURE_CLIENT_SECRET: undefined };
+  const inOrg = (): Promise<Verified> => verify(['--target-org', alias, '--name', 'AzureGraph'], env);
+  const RECORD = 'Azure_Client_Credential.AzureGraph';
+
+  beforeAll(async () => {
+    ({ emu } = await start({ username: `admin@${alias}.example.com` }));
+    await loginAs(emu, alias);
+    const deployed = await runCliAsync('deploy', ['--target-org', alias, ...certificateFlags, '--headless-auth', '--json'], env);
+    if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
+  });
+  afterAll(async () => emu.stop());
+
+  it('passes with the certificate named in the record instead of a secret', async () => {
+    const run = await inOrg();
+    expect(run.status).toBe(0);
+    expect(check(run, 'metadata-record')?.summary).toBe(
+      `Record ${RECORD}: client ${CLIENT_ID}, tenant ${TENANT}, token URL https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token, signed with certificate Entra_Signing.`
+    );
+    expect(run.json.result?.secretSource).toBeUndefined();
+  });
+
+  /** Writes the record back with one value cleared, runs verify, and restores it. */
+  async function withoutValue(field: string): Promise<Verified> {
+    const conn = connect(emu);
+    const read = (await conn.metadata.read('CustomMetadata', RECORD)) as unknown as { label: string; values: Array<{ field: string; value?: unknown }> };
+    const text = (value: unknown): string | null => (typeof value === 'object' && value !== null ? (value as { _?: string })._ ?? null : (value as string | undefined) ?? null);
+    const record = (cleared?: string) => ({ fullName: RECORD, label: read.label, values: read.values.map((entry) => ({ field: entry.field, value: entry.field === cleared ? null : text(entry.value) })) });
+    await conn.metadata.upsert('CustomMetadata', record(field) as never);
+    try {
+      return await inOrg();
+    } finally {
+      await conn.metadata.upsert('CustomMetadata', record() as never);
+    }
+  }
+
+  it.each(['Certificate_Name__c', 'Certificate_Thumbprint__c'])('names a certificate record without %s (exit 20)', async (field) => {
+    const run = await withoutValue(field);
+    expect(run.status).toBe(20);
+    expect(check(run, 'metadata-record')).toMatchObject({ status: 'fail', category: 'org-setup', summary: `Custom metadata record ${RECORD} uses certificate credentials but has no ${field}.` });
+    expect(check(run, 'metadata-record')?.fix).toMatch(/--auth certificate, --certificate and --certificate-file/);
+    expect((await inOrg()).status).toBe(0);
+  });
+
+  it('reads a record without an auth method, as an older version deployed it, as one that needs a secret', async () => {
+    const run = await withoutValue('Auth_Method__c');
+    expect(run.status).toBe(20);
+    expect(check(run, 'metadata-record')?.summary).toMatch(/holds no client secret/);
+  });
+
+  it('names the certificate when the org cannot sign with it', async () => {
+    emu.org.setApexOutcome((body) =>
+      body.includes('.refresh(config, null)')
+        ? {
+            success: false,
+            exceptionMessage: 'AzureClientCredentialsProvider.TokenException: The client assertion could not be signed with the certificate Entra_Signing named in Certificate_Name__c: Invalid certificate name. Check that the certificate exists in Setup, Certificate and Key Management, with that unique name.',
+            exceptionStackTrace: 'Class.AzureClientCredentialsProvider.clientAssertion: line 190, column 1\nAnonymousBlock: line 12, column 1',
+          }
+        : undefined
+    );
+    try {
+      const run = await inOrg();
+      expect(run.status).toBe(20);
+      expect(check(run, 'token-in-org')).toMatchObject({ status: 'fail', category: 'org-setup', summary: expect.stringContaining('certificate Entra_Signing') });
+      expect(check(run, 'token-in-org')?.fix).toMatch(/Certificate and Key Management/);
+    } finally {
+      emu.org.setApexOutcome(() => undefined);
     }
   });
 });

@@ -151,7 +151,18 @@ describe('deploy under injected faults', () => {
     // The shared class and type exist once, whole: the type still has every field the plugin reads.
     expect(emu.org.list('ApexClass').map((c) => c.fullName).sort()).toEqual(['AzureClientCredentialsProvider', 'AzureClientCredentialsProviderTest']);
     expect(emu.org.list('CustomField').map((f) => f.fullName.split('.')[1]).sort()).toEqual(
-      ['Auth_Provider_Name__c', 'Client_ID__c', 'Client_Secret__c', 'Resource__c', 'Scope__c', 'Tenant_ID__c', 'Token_URL__c'].sort()
+      [
+        'Auth_Method__c',
+        'Auth_Provider_Name__c',
+        'Certificate_Name__c',
+        'Certificate_Thumbprint__c',
+        'Client_ID__c',
+        'Client_Secret__c',
+        'Resource__c',
+        'Scope__c',
+        'Tenant_ID__c',
+        'Token_URL__c',
+      ].sort()
     );
     expect(emu.org.list('CustomMetadata').map((r) => r.fullName).sort()).toEqual(['Azure_Client_Credential.AzureGraph', 'Azure_Client_Credential.SharePoint']);
     survived();

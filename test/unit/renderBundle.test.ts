@@ -2,9 +2,11 @@ import { parseBundleSpec, type ProviderInput } from '../../src/spec/providerSpec
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
 import { SECRET_PLACEHOLDER } from '../../src/spec/platform.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
-import { parseXml, texts } from '../helpers/xml.js';
+import { parseXml, recordValues, texts } from '../helpers/xml.js';
 
 const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };
+const THUMBPRINT = 'q9Vxw9wDmF3eCkPlYKgZX1fD3hE';
+const certificate: ProviderInput = { ...base, auth: 'certificate', certificate: 'Entra_Signing', certificateThumbprint: THUMBPRINT };
 
 function render(providers: ProviderInput[], secrets?: Record<string, string>, apiVersion?: string): BundleFile[] {
   return renderBundle(parseBundleSpec({ apiVersion, providers }), { secrets });
@@ -33,6 +35,9 @@ describe('renderBundle', () => {
       'main/default/objects/Azure_Client_Credential__mdt/fields/Scope__c.field-meta.xml',
       'main/default/objects/Azure_Client_Credential__mdt/fields/Resource__c.field-meta.xml',
       'main/default/objects/Azure_Client_Credential__mdt/fields/Tenant_ID__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Auth_Method__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Certificate_Name__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Certificate_Thumbprint__c.field-meta.xml',
       'main/default/remoteSiteSettings/TokenHost_login_microsoftonline_com.remoteSite-meta.xml',
       'main/default/customMetadata/Azure_Client_Credential.AzureGraph.md-meta.xml',
       'main/default/authproviders/AzureGraph.authprovider-meta.xml',
@@ -164,5 +169,54 @@ describe('renderBundle', () => {
     );
     expect(resource?.getElementsByTagName('value')[0].getAttribute('xsi:nil')).toBe('true');
     expect(doc.documentElement.getAttribute('xmlns:xsd')).toBe('http://www.w3.org/2001/XMLSchema');
+  });
+
+  it('records the auth method: secret records hold the secret and no certificate', () => {
+    const values = recordValues(parseXml(file(render([base], { AzureGraph: HOSTILE_SECRET }), '.md-meta.xml').content));
+    expect(values.get('Auth_Method__c')).toBe('secret');
+    expect(values.get('Client_Secret__c')).toBe(HOSTILE_SECRET);
+    expect(values.has('Certificate_Name__c')).toBe(true);
+    expect(values.get('Certificate_Name__c')).toBeUndefined();
+    expect(values.get('Certificate_Thumbprint__c')).toBeUndefined();
+  });
+
+  it('gives a certificate record the certificate and its thumbprint, and no secret or placeholder even when one is offered', () => {
+    const files = render([certificate], { AzureGraph: HOSTILE_SECRET });
+    const record = file(files, '.md-meta.xml').content;
+    const values = recordValues(parseXml(record));
+    expect(values.get('Auth_Method__c')).toBe('certificate');
+    expect(values.get('Certificate_Name__c')).toBe('Entra_Signing');
+    expect(values.get('Certificate_Thumbprint__c')).toBe(THUMBPRINT);
+    expect(values.has('Client_Secret__c')).toBe(true);
+    expect(values.get('Client_Secret__c')).toBeUndefined();
+    expect(record).toContain('<field>Client_Secret__c</field>\n        <value xsi:nil="true"/>');
+    expect(record).not.toContain(SECRET_PLACEHOLDER);
+    expect(files.filter((f) => f.content.includes('sEcReT'))).toEqual([]);
+  });
+
+  it('keeps each provider\'s credential in its own record when secret and certificate providers share a bundle', () => {
+    const files = render([base, { ...certificate, name: 'SharePoint' }], { AzureGraph: HOSTILE_SECRET });
+    const graph = recordValues(parseXml(file(files, 'Azure_Client_Credential.AzureGraph.md-meta.xml').content));
+    const sharePoint = recordValues(parseXml(file(files, 'Azure_Client_Credential.SharePoint.md-meta.xml').content));
+    expect([graph.get('Auth_Method__c'), graph.get('Client_Secret__c'), graph.get('Certificate_Name__c')]).toEqual(['secret', HOSTILE_SECRET, undefined]);
+    expect([sharePoint.get('Auth_Method__c'), sharePoint.get('Client_Secret__c'), sharePoint.get('Certificate_Name__c')]).toEqual(['certificate', undefined, 'Entra_Signing']);
+  });
+
+  it('makes the secret and the certificate fields optional, so either kind of record deploys', () => {
+    const files = render([base]);
+    const required = (field: string): string[] => texts(parseXml(file(files, `/${field}.field-meta.xml`).content), 'required');
+    for (const field of ['Client_Secret__c', 'Auth_Method__c', 'Certificate_Name__c', 'Certificate_Thumbprint__c']) expect(required(field)).toEqual(['false']);
+    for (const field of ['Auth_Provider_Name__c', 'Token_URL__c', 'Client_ID__c']) expect(required(field)).toEqual(['true']);
+  });
+
+  it('renders one plugin class for both kinds: the certificate path signs with the record\'s certificate and never logs the body', () => {
+    const plugin = file(render([base]), 'AzureClientCredentialsProvider.cls').content;
+    expect(render([certificate]).find((f) => f.fullName === 'AzureClientCredentialsProvider' && f.path.endsWith('.cls'))?.content).toBe(plugin);
+    expect(plugin).toContain("Crypto.signWithCertificate('RSA-SHA256', data, certificateName)");
+    expect(plugin).toContain("config.get('Auth_Method__c')");
+    expect(plugin).toContain("requireValue(config, 'Certificate_Thumbprint__c')");
+    // Only the endpoint is ever logged: no debug statement mentions the body, the secret or the assertion.
+    const debugs = plugin.split('\n').filter((line) => line.includes('System.debug('));
+    expect(debugs).toEqual([expect.stringContaining("'Requesting a client_credentials token from ' + tokenUrl")]);
   });
 });

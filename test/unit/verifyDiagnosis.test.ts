@@ -91,6 +91,8 @@ describe('tokenRunCheck: the plugin asked for a token in the org', () => {
     ['System.CalloutException: Unauthorized endpoint, please check Setup->Security->Remote site settings. endpoint = https://login.microsoftonline.com/t/oauth2/v2.0/token', 'org-setup', /Unauthorized endpoint/, /remote site/],
     ['AzureClientCredentialsProvider.TokenException: The client secret of Azure_Client_Credential__mdt record for X is still the placeholder written by sf azure-authprovider generate.', 'org-setup', /placeholder/, /Client Secret field/],
     ['AzureClientCredentialsProvider.TokenException: The token request to https://idp.example.com/token failed with HTTP 400: error: invalid_client', 'credentials', /HTTP 400/, /from this machine/],
+    ['AzureClientCredentialsProvider.TokenException: The client assertion could not be signed with the certificate Entra_Signing named in Certificate_Name__c: Invalid certificate.', 'org-setup', /Entra_Signing/, /Certificate and Key Management/],
+    ['AzureClientCredentialsProvider.TokenException: The token request to https://login.microsoftonline.com/t/oauth2/v2.0/token failed with HTTP 401: AADSTS700027; error: invalid_client', 'credentials', /AADSTS700027/, /certificate/i],
     ['System.CalloutException: Read timed out', 'unreachable', /Read timed out/, /token URL/],
     ['System.NullPointerException: Attempt to de-reference a null object', 'org-setup', /null object/, /debug log/],
   ])('%s', (message, category, summary, fix) => {

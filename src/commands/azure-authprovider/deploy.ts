@@ -6,7 +6,7 @@ import { secretsFromEnv } from '../../spec/configFile.js';
 import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
-import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { needsClientSecret, SECRET_ENV } from '../../spec/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -46,8 +46,11 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
   public async run(): Promise<DeployOutcome> {
     const { flags, metadata } = await this.parse(Deploy);
     const { input, naming, config } = await bundleInputOf(flags, metadata);
-    // Without a secret and without a person to ask, fail before touching the org.
-    const known = config ? undefined : await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    // Without a secret and without a person to ask, fail before touching the org; a certificate provider needs none.
+    const known =
+      config || !input.providers.some(needsClientSecret)
+        ? undefined
+        : await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
 
     const outcome = await deployBundle({
       input,
@@ -165,6 +168,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
               ])
         );
         this.log(`  ${messages.getMessage('output.Mode', [provider.modeReason])}`);
+        if (provider.certificate) this.log(`  ${messages.getMessage('output.Certificate', [provider.certificate])}`);
         if (provider.permissionSet && provider.assignments.length > 0) {
           const who = provider.assignments.map((assignment) => `${assignment.username} (${assignment.state})`).join(', ');
           this.log(`  ${messages.getMessage('output.Assignments', [provider.permissionSet, who])}`);

@@ -27,8 +27,8 @@ export default class Generate extends SfCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     const { flags, metadata } = await this.parse(Generate);
-    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
     const { input, naming } = await bundleInputOf(flags, metadata);
+    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
     const result = await generateBundle(input, flags['output-dir'], flags['client-secret'], naming);
 
     this.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
@@ -46,14 +46,17 @@ export default class Generate extends SfCommand<GenerateResult> {
           ? messages.getMessage('output.NativeProvider', [provider.externalCredential, provider.tokenUrl, provider.namedCredential, provider.endpoint])
           : messages.getMessage('output.Provider', [provider.name, provider.tokenUrl, provider.namedCredential, provider.endpoint, provider.callbackPath])
       );
+      if (provider.certificate) this.log(`  ${messages.getMessage('output.Certificate', [provider.certificate])}`);
     }
-    this.log(
-      result.secret.source
-        ? messages.getMessage('output.SecretFound', [result.secret.source])
-        : result.providers.every((provider) => provider.mode === 'native')
-          ? messages.getMessage('output.SecretNative')
-          : messages.getMessage('output.SecretMissing')
-    );
+    if (result.secret) {
+      this.log(
+        result.secret.source
+          ? messages.getMessage('output.SecretFound', [result.secret.source])
+          : result.providers.every((provider) => provider.mode === 'native' || provider.certificate)
+            ? messages.getMessage('output.SecretNative')
+            : messages.getMessage('output.SecretMissing')
+      );
+    }
     this.log(messages.getMessage('output.NextSteps', [result.nextSteps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')]));
     return result;
   }
