@@ -7,11 +7,9 @@ import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
-import { renderBundle } from './render/renderBundle.js';
 import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile } from './org/orgProfile.js';
 import { checkUsers, wantedUsers } from './deploy/deployUsers.js';
 import { withOrgDefaults } from './deploy/orgDefaults.js';
-import { metadataZip, toMetadataPackage } from './deploy/metadataPackage.js';
 import { deployPackage, type DeployProgress, type TestLevel } from './deploy/deployPackage.js';
 import { deployedId, deployReport, type ComponentFailure, type DeployedComponent, type TestSummary } from './deploy/deployReport.js';
 import { assignPermissionSet, type Assignment } from './deploy/permissionSetAssignments.js';
@@ -166,6 +164,8 @@ function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
 /** The metadata-format zip of the bundle, the secret in each provider's record. */
 async function bundleZip(spec: BundleSpec, secretOf: Record<string, ClientSecret>): Promise<Buffer> {
   const secrets = Object.fromEntries(Object.entries(secretOf).map(([name, secret]) => [name, secret.value]));
+  // Loaded here, while the first requests to the org are on their way, rather than before the command can send them.
+  const [{ renderBundle }, { metadataZip, toMetadataPackage }] = await Promise.all([import('./render/renderBundle.js'), import('./deploy/metadataPackage.js')]);
   return metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
 }
 

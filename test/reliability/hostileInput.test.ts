@@ -96,6 +96,13 @@ const CASES: Case[] = [
   refused('--api-version too old for the model', { '--api-version': '55.0' }, '--api-version'),
   refused('an unknown --cloud', { '--cloud': 'mars' }, '--cloud'),
   refused('an unknown --model', { '--model': 'both' }, '--model'),
+  refused('an unknown --mode', { '--mode': 'auto' }, '--mode'),
+  refused('--mode native on the legacy model', { '--mode': 'native', '--model': 'legacy' }, '--mode'),
+  refused('--mode native with an execution user', { '--mode': 'native', '--execution-user': 'a@b.cd' }, '--execution-user'),
+  refused('--auth certificate without --certificate', { '--auth': 'certificate', '--certificate-file': 'test/entra/fixtures/app-cert.pem' }, '--certificate'),
+  refused('path traversal in --certificate', { '--auth': 'certificate', '--certificate': '../key', '--certificate-file': 'test/entra/fixtures/app-cert.pem' }, '--certificate'),
+  refused('a private key as --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': 'test/entra/fixtures/app-key.pem' }, '--certificate-file'),
+  refused('a missing --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': 'no/such/file.pem' }, '--certificate-file'),
   // the secret (generate checks it, never writes it)
   refused('a line break in AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 'abc\ndef' }),
   refused('a 256-character AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 's'.repeat(256) }),
@@ -126,6 +133,9 @@ const CASES: Case[] = [
   kept("a quote in --endpoint's path", { '--endpoint': "https://api.contoso.com/v1/it's" }, [['namedCredentials/AzureGraph.namedCredential-meta.xml', paramValue('Url'), "https://api.contoso.com/v1/it's"]]),
   kept('a repeated --refresh-status-code (kept once)', { '--refresh-status-code': ['403', '403'] }, [
     ['externalCredentials/AzureGraph.externalCredential-meta.xml', (xml) => texts(xml, 'parameterValue').filter((v) => v === '403'), ['403']],
+  ]),
+  kept('XML specials in the token URL of a native External Credential', { '--mode': 'native', '--token-url': "https://login.example.com/t'en&ant/oauth2/v2.0/token" }, [
+    ['externalCredentials/AzureGraph.externalCredential-meta.xml', paramValue('AuthProviderUrl'), "https://login.example.com/t'en&ant/oauth2/v2.0/token"],
   ]),
   { title: 'spaces and unicode in --output-dir', flags: {}, outputDir: (root) => join(root, 'out dir ü', 'force-app'), expect: { kept: [[ap(), tag('friendlyName'), 'AzureGraph']] } },
 ];
