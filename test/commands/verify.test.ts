@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import type { VerifyOutcome } from '../../src/verifyProvider.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
-import { connect, start } from '../emulator/helpers.js';
+import { connect, recordValue, start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
 import type { CalloutRequest } from '../emulator/anonymousApex.js';
 import type { StoredComponent } from '../emulator/org.js';
@@ -383,6 +383,23 @@ describe('verify: a certificate provider in the org', () => {
     if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
   });
   afterAll(async () => emu.stop());
+
+  it("the deployed provider's certificate is the one Entra accepts: an assertion with the record's x5t verifies", async () => {
+    const fixture = (name: string): string => join(dirname(fileURLToPath(import.meta.url)), '..', 'entra', 'fixtures', name);
+    const entra = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT_ID, secret: 'unused', certificate: readFileSync(fixture('app-cert.pem'), 'utf8'), roles: ['Organization.Read.All'] }] });
+    try {
+      const run = await verify(
+        ['--target-org', alias, '--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--token-url', entra.tokenUrl(TENANT), '--certificate-file', fixture('app-cert.pem'), '--private-key-file', fixture('app-key.pem')],
+        env
+      );
+      expect(run.status).toBe(0);
+      const assertion = entra.requests.at(-1)?.form.client_assertion ?? '';
+      const header = JSON.parse(Buffer.from(assertion.split('.')[0], 'base64url').toString('utf8')) as { x5t?: string };
+      expect(header.x5t).toBe(await recordValue(connect(emu), RECORD, 'Certificate_Thumbprint__c'));
+    } finally {
+      await entra.stop();
+    }
+  });
 
   it('passes with the certificate named in the record instead of a secret', async () => {
     const run = await inOrg();
