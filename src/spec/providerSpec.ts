@@ -123,9 +123,12 @@ const API_VERSION = /^(\d{2,3})\.0$/;
 const USERNAME = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** RFC 6749 scope token: printable ASCII except space, double quote and backslash. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-/** Characters XML 1.0 cannot carry, plus the line breaks no single-line value may hold. */
+/**
+ * Characters XML 1.0 cannot carry, plus the line breaks no single-line value may hold: C0 and C1 controls (NEL,
+ * U+0085, is a line end to XML 1.1 parsers) and the Unicode line and paragraph separators.
+ */
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 type Problem = { flag: string; key: string; tokens: Array<string | number> };

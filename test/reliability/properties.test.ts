@@ -13,7 +13,7 @@ import { record } from './counts.js';
 
 const RUNS = 150;
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F\uFFFE\uFFFF]/;
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]/;
 
 const developerName = fc
   .tuple(fc.stringMatching(/^[A-Za-z]$/), fc.array(fc.stringMatching(/^[A-Za-z0-9]{1,6}$/), { maxLength: 5 }))

@@ -154,6 +154,8 @@ describe('parseBundleSpec refuses bad input, naming the flag', () => {
     ['Apex-reserved-looking principal with a dash', { principal: 'Named-Principal' }, /--principal must be a Salesforce API name/],
     ['control character in scope', { scope: 'https://graph.microsoft.com/.default\u0000' }, /--scope contains a line break or another control character/],
     ['lone surrogate in label', { label: 'bad\uD800' }, /--label contains a line break or another control character/],
+    ['Unicode line separator in label', { label: 'one\u2028two' }, /--label contains a line break or another control character/],
+    ['next-line control (NEL) in label', { label: 'one\u0085two' }, /--label contains a line break or another control character/],
     ['unknown mode', { mode: 'auto' }, /--mode must be one of: plugin, native. Got "auto"/],
     ['native with the legacy model', { mode: 'native', model: 'legacy' }, /--mode native sets up an External Credential/],
     ['native with the v1 resource', { mode: 'native', resource: 'https://graph.microsoft.com' }, /--resource \(Entra's v1 endpoint\) is not available with --mode native/],
