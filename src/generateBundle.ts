@@ -58,19 +58,17 @@ function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boo
   if (plugins.some((provider) => provider.auth.kind === 'secret')) steps.push(messages.getMessage('next.DeployByHand', [outputDir]));
   else if (plugins.length > 0) steps.push(messages.getMessage('next.DeployByHandCertificate', [outputDir]));
   for (const provider of providers) {
-    if (provider.mode === 'native') {
-      steps.push(
-        messages.getMessage('next.DeployNativeByHand', [outputDir, provider.principal ?? '', provider.externalCredential ?? '', provider.principal ?? '']),
-        messages.getMessage('next.AssignPermissionSet', [provider.permissionSet ?? '']),
-        messages.getMessage('next.Callout', [provider.namedCredential])
-      );
-      continue;
+    const native = provider.mode === 'native';
+    if (native) {
+      steps.push(messages.getMessage('next.DeployNativeByHand', [outputDir, provider.principal ?? '', provider.externalCredential ?? '', provider.principal ?? '']));
+    } else {
+      if (provider.auth.kind === 'certificate') steps.push(messages.getMessage('next.Certificate', [provider.name, provider.auth.certificate]));
+      if (!provider.executionUser) steps.push(messages.getMessage('next.ExecutionUser', [provider.name]));
     }
-    if (provider.auth.kind === 'certificate') steps.push(messages.getMessage('next.Certificate', [provider.name, provider.auth.certificate]));
-    if (!provider.executionUser) steps.push(messages.getMessage('next.ExecutionUser', [provider.name]));
     if (provider.model === 'external') {
       steps.push(messages.getMessage('next.AssignPermissionSet', [provider.permissionSet ?? '']));
-      steps.push(messages.getMessage('next.AuthenticateExternal', [provider.externalCredential ?? '', provider.principal ?? '']));
+      // A native principal holds its credentials once deploy (or Setup) stores them: nothing to authenticate.
+      if (!native) steps.push(messages.getMessage('next.AuthenticateExternal', [provider.externalCredential ?? '', provider.principal ?? '']));
     } else {
       steps.push(messages.getMessage('next.AuthenticateLegacy', [provider.namedCredential]));
     }

@@ -9,7 +9,7 @@ import { parseProviderNames, parseTokenRequestSpec } from '../spec/providerSpec.
 import type { ClientSecret } from '../spec/clientSecret.js';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../spec/platform.js';
 import { asList, crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
-import { isOurNativeCredential, isOurProvider } from '../org/providersInOrg.js';
+import { isOurNativeCredential, isOurProvider, nativeSettings } from '../org/providersInOrg.js';
 import { storedClientId, storeClientCredentials } from '../deploy/nativeCredentials.js';
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
 import { EXIT_CODES, firstFailure, type Check } from '../verify/checks.js';
@@ -83,19 +83,14 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
 /** Native mode: the principal's credentials, replaced through Connect REST with the client ID it already holds. */
 async function principalHome(org: Org, name: string, externalCredential: Component): Promise<SecretHome> {
   const conn = org.getConnection();
-  const params = parameters(externalCredential, 'externalCredentialParameters');
-  const principal = params.find((param) => param.parameterType === 'NamedPrincipal')?.parameterName ?? DEFAULT_PRINCIPAL;
+  const principal = parameters(externalCredential, 'externalCredentialParameters').find((param) => param.parameterType === 'NamedPrincipal')?.parameterName ?? DEFAULT_PRINCIPAL;
   const target = { externalCredential: name, principal };
   const clientId = await storedClientId(conn, target);
   if (!clientId) throw new SfError(messages.getMessage('error.NoStoredClientId', [principal, name]), 'CredentialsMissing', [], 20);
   return {
     mode: 'native',
     where: messages.getMessage('rotate.PrincipalOf', [principal, name]),
-    token: {
-      clientId,
-      tokenUrl: params.find((param) => param.parameterType === 'AuthProviderUrl')?.parameterValue,
-      scope: params.find((param) => param.parameterType === 'AuthParameter' && param.parameterName === 'Scope')?.parameterValue,
-    },
+    token: { clientId, tokenUrl: nativeSettings(externalCredential).tokenUrl, scope: nativeSettings(externalCredential).scope },
     write: (secret) => storeClientCredentials(conn, target, clientId, secret, true),
   };
 }

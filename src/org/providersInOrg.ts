@@ -32,11 +32,17 @@ async function readAll(conn: Connection, type: string): Promise<Component[]> {
 /** Whether an Auth. Provider is one this plugin set up: its plugin is the generated class. */
 export const isOurProvider = (provider: Component | undefined): provider is Component => same(textValue(provider?.plugin), SHARED.pluginClass);
 
+/** What a native External Credential says about its token request: the protocol variant, the token URL and the scope. */
+export function nativeSettings(ec: Component): { variant?: string; tokenUrl?: string; scope?: string } {
+  const params = parameters(ec, 'externalCredentialParameters');
+  const value = (type: string, name?: string): string | undefined =>
+    params.find((p) => p.parameterType === type && (name === undefined || p.parameterName === name))?.parameterValue;
+  return { variant: value('AuthProtocolVariant'), tokenUrl: value('AuthProviderUrl'), scope: value('AuthParameter', 'Scope') };
+}
+
 /** Whether an External Credential is a native one this plugin set up: the client-credentials variant and our mark. */
 export const isOurNativeCredential = (ec: Component | undefined): ec is Component =>
-  ec !== undefined &&
-  (textValue(ec.description) ?? '').includes(NATIVE_MARKER) &&
-  parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProtocolVariant' && /^ClientCredentials/.test(p.parameterValue ?? ''));
+  ec !== undefined && (textValue(ec.description) ?? '').includes(NATIVE_MARKER) && /^ClientCredentials/.test(nativeSettings(ec).variant ?? '');
 
 const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component) => boolean): ProviderInOrg['namedCredentials'] =>
   namedCredentials.filter(uses).map((nc) => ({
@@ -55,7 +61,7 @@ async function nativeProviders(conn: Connection, externalCredentials: Component[
         name,
         mode: 'native' as const,
         label: textValue(ec.label),
-        tokenUrl: parameters(ec, 'externalCredentialParameters').find((p) => p.parameterType === 'AuthProviderUrl')?.parameterValue,
+        tokenUrl: nativeSettings(ec).tokenUrl,
         model: 'external' as const,
         namedCredentials: namedCredentialsOf(namedCredentials, usesExternalCredential(name)),
         externalCredential: name,

@@ -24,16 +24,19 @@ function read(path: string, flag: string): string {
   }
 }
 
+function parseCertificate(pem: string, flag: string, path: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    throw refuse('error.NotACertificate', [flag, path]);
+  }
+}
+
 export function certificateCredential(certificateFile: string, privateKeyFile: string): CertificateCredential {
   const certificatePem = read(certificateFile, '--certificate-file');
   const privateKeyPem = read(privateKeyFile, '--private-key-file');
-  let certificate: X509Certificate;
+  const certificate = parseCertificate(certificatePem, '--certificate-file', certificateFile);
   let key: KeyObject;
-  try {
-    certificate = new X509Certificate(certificatePem);
-  } catch {
-    throw refuse('error.NotACertificate', ['--certificate-file', certificateFile]);
-  }
   try {
     key = createPrivateKey(privateKeyPem);
   } catch {
@@ -56,12 +59,7 @@ export function resolveCertificateFiles(input: BundleInput, naming: FieldNaming 
       const path = provider.certificateFile;
       if (path === undefined || path.trim() === '') return provider;
       const flag = naming('certificateFile', index);
-      const pem = read(path, flag);
-      try {
-        return { ...provider, certificateThumbprint: thumbprintOf(pem) };
-      } catch {
-        throw refuse('error.NotACertificate', [flag, path]);
-      }
+      return { ...provider, certificateThumbprint: thumbprintOf(parseCertificate(read(path, flag), flag, path)) };
     }),
   };
 }

@@ -21,11 +21,11 @@ export type CredentialModel = 'external' | 'legacy';
  */
 export type Mode = 'plugin' | 'native';
 export const MODES: readonly Mode[] = ['plugin', 'native'];
-/** What proves the application's identity: a client secret, or a certificate's signed client assertion. */
 /** The External Credential protocol variant --mode native sets up: the client secret goes in the token request's body. */
 export const NATIVE_VARIANT = 'ClientCredentialsClientSecret';
 /** What marks a native External Credential as set up by this tool (in its description), so list and remove find it. */
 export const NATIVE_MARKER = 'sf azure-authprovider';
+/** What proves the application's identity: a client secret, or a certificate's signed client assertion. */
 export type AuthKind = 'secret' | 'certificate';
 export const AUTH_KINDS: readonly AuthKind[] = ['secret', 'certificate'];
 export const CREDENTIAL_MODELS: readonly CredentialModel[] = ['external', 'legacy'];

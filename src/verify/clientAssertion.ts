@@ -12,13 +12,13 @@ const LIFETIME_S = 600;
 const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** base64url of the SHA-1 of the certificate's DER encoding: how Entra finds the key that signed the assertion. */
-export function thumbprintOf(certificatePem: string): string {
-  return createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url');
+export function thumbprintOf(certificate: X509Certificate): string {
+  return createHash('sha1').update(certificate.raw).digest('base64url');
 }
 
 export function clientAssertion(options: { clientId: string; tokenUrl: string; certificatePem: string; privateKeyPem: string; now?: number }): string {
   const now = options.now ?? Math.floor(Date.now() / 1000);
-  const header = part({ alg: 'RS256', typ: 'JWT', x5t: thumbprintOf(options.certificatePem) });
+  const header = part({ alg: 'RS256', typ: 'JWT', x5t: thumbprintOf(new X509Certificate(options.certificatePem)) });
   const claims = part({ aud: options.tokenUrl, iss: options.clientId, sub: options.clientId, jti: randomUUID(), nbf: now, iat: now, exp: now + LIFETIME_S });
   const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(createPrivateKey(options.privateKeyPem)).toString('base64url');
   return `${header}.${claims}.${signature}`;

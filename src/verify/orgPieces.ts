@@ -9,6 +9,7 @@ import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec
 import type { ProviderNames } from '../spec/providerSpec.js';
 import { soqlString } from '../org/orgProfile.js';
 import { asList, listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../org/metadataRead.js';
+import { nativeSettings } from '../org/providersInOrg.js';
 import { principalStatus } from '../deploy/principalAuthentication.js';
 import { fail, pass, skip, type Check } from './checks.js';
 
@@ -169,15 +170,9 @@ async function checkNamedCredential(conn: Connection, names: ProviderNames, chec
   return { model: 'legacy', namedCredential };
 }
 
-/** The client-credentials variant of a native External Credential; undefined for one that uses an Auth. Provider. */
-export function nativeVariant(externalCredential: Component | undefined): string | undefined {
-  return externalCredential ? parameters(externalCredential, 'externalCredentialParameters').find((param) => param.parameterType === 'AuthProtocolVariant')?.parameterValue : undefined;
-}
-
 function checkNativeCredential(found: Component, variant: string, names: ProviderNames, checks: Check[]): string | undefined {
-  const params = parameters(found, 'externalCredentialParameters');
-  const tokenUrl = params.find((param) => param.parameterType === 'AuthProviderUrl')?.parameterValue;
-  const principal = params.find((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, names.principal));
+  const { tokenUrl } = nativeSettings(found);
+  const principal = parameters(found, 'externalCredentialParameters').find((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, names.principal));
   if (!tokenUrl) {
     checks.push(orgSetup('external-credential', 'check.NativeIncomplete', [names.externalCredential, variant], 'fix.Deploy', [names.name]));
   } else if (!principal) {
@@ -262,7 +257,8 @@ async function checkNativePieces(conn: Connection, names: ProviderNames, usernam
 
 export async function checkOrgPieces(conn: Connection, names: ProviderNames, username: string): Promise<OrgPieces> {
   const externalCredential = await readComponent(conn, 'ExternalCredential', names.externalCredential);
-  const variant = nativeVariant(externalCredential);
+  // A native External Credential has a protocol variant; one that uses an Auth. Provider has none.
+  const variant = externalCredential && nativeSettings(externalCredential).variant;
   if (externalCredential && variant) return checkNativePieces(conn, names, username, externalCredential, variant);
   const checks: Check[] = [];
   const pieces: OrgPieces = { checks };
