@@ -7,7 +7,7 @@ import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
-import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile } from './org/orgProfile.js';
+import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile, type OrgUser } from './org/orgProfile.js';
 import { checkUsers, wantedUsers } from './deploy/deployUsers.js';
 import { withOrgDefaults } from './deploy/orgDefaults.js';
 import { deployPackage, type DeployProgress, type TestLevel } from './deploy/deployPackage.js';
@@ -99,8 +99,11 @@ export type DeployOutcome = {
   nextSteps: string[];
 };
 
-/** `status`: the principal's status read after the deploy (external model); undefined when there was no need to read it. */
-async function authenticate(options: DeployOptions, provider: ProviderSpec, status?: PrincipalStatus): Promise<Authentication> {
+/**
+ * `status`: the principal's status after the deploy (external model); undefined when there was no need to know it.
+ * `early`: the authentication URL when it was already fetched.
+ */
+async function authenticate(options: DeployOptions, provider: ProviderSpec, status?: PrincipalStatus, early?: string): Promise<Authentication> {
   const conn = options.org.getConnection();
   if (provider.model === 'legacy') {
     // Legacy Named Credentials authenticate only from their Setup page; there is no API to start or check it.
@@ -109,7 +112,7 @@ async function authenticate(options: DeployOptions, provider: ProviderSpec, stat
   }
   const [externalCredential, principal] = [provider.externalCredential!, provider.principal!];
   if (status === 'Configured') return { status: 'Configured', action: 'already configured' };
-  const url = await authenticationUrl(conn, externalCredential, principal);
+  const url = early ?? (await authenticationUrl(conn, externalCredential, principal));
   let detail: string | undefined;
   if (options.headless) {
     options.events?.onStage?.(messages.getMessage('stage.Headless', [principal]));
@@ -180,14 +183,18 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   const needSecret = spec.providers.filter((provider) => provider.auth.kind === 'secret');
   const known = needSecret.length === 0 ? {} : options.secrets?.(needSecret);
   const wanted = wantedUsers(spec.providers.map((provider) => provider.executionUser), options.assignTo, login.username);
-  // The org's type and the users are read together, in one round trip; meanwhile the bundle is zipped, once those
-  // requests are on their way, if the secrets are already known.
-  const [profile, users, zipped] = await Promise.all([
+  // Every named user is checked before anything is sent. The deploying user alone needs no check (a signed-in user
+  // exists and is active), only their ID for the assignment after the deploy: that read then goes out with the
+  // deploy instead of before it, and not at all for a dry run.
+  const checkFirst = wanted.size > 1;
+  const readAssignees = async (): Promise<OrgUser[]> => checkUsers(wanted, await findUsers(orgConn, [...wanted.keys()]), options.assignTo, login.username);
+  // What must be read first (the org's type when the login lacks it, the named users) is read in one round trip;
+  // meanwhile the bundle is zipped, once those requests are on their way, if the secrets are already known.
+  const [profile, zipped, checked] = await Promise.all([
     describeOrg(orgConn),
-    findUsers(orgConn, [...wanted.keys()]),
     known ? sleep(0).then(() => bundleZip(spec, known)) : undefined,
+    checkFirst ? readAssignees() : undefined,
   ]);
-  const assignees = checkUsers(wanted, users, options.assignTo, login.username);
   if (options.assignTo.length > 0 && spec.providers.some((provider) => !provider.permissionSet)) {
     events?.onWarning?.(messages.getMessage('warning.AssignToLegacy'));
   }
@@ -203,6 +210,9 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   // Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run.
   const hasApex = spec.providers.some((provider) => provider.mode === 'plugin');
   const testLevel = options.testLevel ?? (profile.orgType === 'production' && hasApex ? 'RunSpecifiedTests' : 'NoTestRun');
+  const assignees = checked ? Promise.resolve(checked) : options.dryRun ? Promise.resolve([]) : readAssignees();
+  // Awaited after the deploy; until then, a failure must not count as unhandled.
+  assignees.catch(() => undefined);
   events?.onStage?.(messages.getMessage(options.dryRun ? 'stage.Validate' : 'stage.Deploy', [spec.apiVersion, testLevel]));
   const result = await deployPackage(conn, zip, {
     checkOnly: options.dryRun,
@@ -224,14 +234,17 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
       try {
         const { permissionSet, externalCredential, principal } = provider;
         if (permissionSet) events?.onStage?.(messages.getMessage('stage.Assign', [permissionSet]));
-        // The assignment and the principal's status are independent, so they are made together; the flow that
-        // authenticates the principal starts only once the permission set is assigned. The principal of an External
-        // Credential this deploy created has never been authenticated: no need to ask.
+        // The assignment and the principal's status are independent, so they are made together. The principal of an
+        // External Credential this deploy created has never been authenticated: its status needs no asking, and its
+        // authentication URL is asked for alongside the assignment (again after it, should that request fail). The
+        // flow itself starts only once the permission set is assigned.
         const created = report.components.some((component) => component.type === 'ExternalCredential' && component.name === externalCredential && component.state === 'created');
+        const early = created && provider.mode === 'plugin' && externalCredential && principal;
         // eslint-disable-next-line no-await-in-loop
-        const [assigned, status] = await Promise.all([
-          permissionSet ? assignPermissionSet(conn, permissionSet, assignees, deployedId(result, 'PermissionSet', permissionSet)) : [],
+        const [assigned, status, url] = await Promise.all([
+          permissionSet ? assignees.then((users) => assignPermissionSet(conn, permissionSet, users, deployedId(result, 'PermissionSet', permissionSet))) : [],
           externalCredential && principal && !created ? principalStatus(conn, externalCredential, principal) : undefined,
+          early ? authenticationUrl(conn, externalCredential, principal).catch(() => undefined) : undefined,
         ]);
         assignments = assigned;
         if (provider.mode === 'native') {
@@ -240,7 +253,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
         } else {
           events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
           // eslint-disable-next-line no-await-in-loop
-          authentication = await authenticate(options, provider, status);
+          authentication = await authenticate(options, provider, status, url);
         }
       } catch (error) {
         const reason = (error as Error).message.trim().replace(/\.$/, '');

@@ -27,12 +27,25 @@ export async function useOrgApiVersion(conn: Connection): Promise<string> {
   return maxApiVersion;
 }
 
-export async function describeOrg(conn: Connection): Promise<OrgProfile> {
-  const maxApiVersion = await useOrgApiVersion(conn);
+/**
+ * The org's type as sf's login recorded it (@salesforce/core reads the Organization row when it stores a login, and
+ * an org never changes type), or read from the org when the login predates that.
+ */
+async function orgTypeOf(conn: Connection): Promise<{ orgId: string; orgType: OrgType }> {
+  const { orgId, isSandbox, isScratch } = conn.getAuthInfoFields();
+  if (orgId && typeof isSandbox === 'boolean' && typeof isScratch === 'boolean') {
+    return { orgId, orgType: isScratch ? 'scratch' : isSandbox ? 'sandbox' : 'production' };
+  }
   const organization = await conn.singleRecordQuery<OrganizationRow>('SELECT Id, IsSandbox, TrialExpirationDate FROM Organization');
   // Scratch orgs report IsSandbox true and carry an expiration date; sandboxes have none.
-  const orgType: OrgType = !organization.IsSandbox ? 'production' : organization.TrialExpirationDate ? 'scratch' : 'sandbox';
-  return { orgId: organization.Id, instanceUrl: conn.instanceUrl, username: conn.getUsername() ?? '', maxApiVersion, orgType };
+  return { orgId: organization.Id, orgType: !organization.IsSandbox ? 'production' : organization.TrialExpirationDate ? 'scratch' : 'sandbox' };
+}
+
+export async function describeOrg(conn: Connection): Promise<OrgProfile> {
+  // The version first: a query at a version newer than the org's gets a 404.
+  const maxApiVersion = await useOrgApiVersion(conn);
+  const { orgId, orgType } = await orgTypeOf(conn);
+  return { orgId, instanceUrl: conn.instanceUrl, username: conn.getUsername() ?? '', maxApiVersion, orgType };
 }
 
 /** SOQL string literal: backslash and single quote escaped. */

@@ -163,6 +163,42 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(emu.org.callCount('getOAuthUrl')).toBe(0);
   });
 
+  it('sends the deploy without waiting for any answer: the login knows the org type, and the deploying user needs no check', async () => {
+    // Each answer takes 100 ms, so a request the deploy waited for would have been answered before it arrived.
+    await emu.stop();
+    await orgFor({ orgType: 'production', latencyMs: 100 });
+    const result = await deployGraph();
+    expect(result.tests.level).toBe('RunSpecifiedTests');
+    const { requests } = emu.org;
+    const submitted = requests.find((request) => request.operation === 'deploy')!;
+    expect(requests.filter((request) => (request.respondedAt ?? Infinity) <= submitted.receivedAt)).toEqual([]);
+    expect(requests.filter((request) => request.query?.includes('FROM Organization'))).toEqual([]);
+    // The deploying user's ID, for the assignment, was read once, alongside the deploy.
+    expect(requests.filter((request) => request.query?.includes('FROM User'))).toHaveLength(1);
+    expect(result.providers[0].assignments).toEqual([{ username: emu.username, permissionSet: 'AzureGraph_Callout', state: 'assigned' }]);
+    // The new principal's URL was asked for with the assignment, not after it.
+    const [assignment, authUrl] = ['create', 'getOAuthUrl'].map((operation) => requests.find((request) => request.operation === operation)!);
+    expect(authUrl.receivedAt).toBeLessThan(assignment.respondedAt!);
+  });
+
+  it('reads the org type from the org when the login does not record it', async () => {
+    const authFile = join(process.env.HOME!, '.sfdx', `${emu.username}.json`);
+    const { isSandbox, isScratch, ...rest } = JSON.parse(readFileSync(authFile, 'utf8')) as Record<string, unknown>;
+    expect([isSandbox, isScratch]).toEqual([false, false]);
+    writeFileSync(authFile, JSON.stringify(rest));
+    const result = await deployGraph();
+    expect(result.targetOrg.orgType).toBe('production');
+    expect(result.tests.level).toBe('RunSpecifiedTests');
+    expect(emu.org.requests.filter((request) => request.query?.includes('FROM Organization'))).toHaveLength(1);
+  });
+
+  it('asks again for the authentication URL after the assignment when the first request fails', async () => {
+    emu.org.injectFault('getOAuthUrl', 500, 1);
+    const result = await deployGraph();
+    expect(result.providers[0].authentication).toMatchObject({ status: 'NotConfigured', action: 'url printed', url: expect.stringMatching(/\/services\/auth\/xds\/AzureGraph\?/) });
+    expect(emu.org.callCount('getOAuthUrl')).toBe(2);
+  });
+
   it('assigns the permission set to --assign-to users as well, once each', async () => {
     emu.org.addUser({ username: 'integration@contoso.com' });
     const result = await deployGraph('--assign-to', 'integration@contoso.com', '--assign-to', emu.username.toUpperCase());

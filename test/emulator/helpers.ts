@@ -2,8 +2,11 @@
 import { Connection } from '@jsforce/jsforce-node';
 import { Emulator, EmulatorOptions, startEmulator } from './index.js';
 
+/** The admin the fixtures name (as execution user). Tests that log in with sf give each org its own username. */
+export const FIXTURE_ADMIN = 'admin@emulator.example.com';
+
 export async function start(opts: EmulatorOptions = {}): Promise<{ emu: Emulator; conn: Connection }> {
-  const emu = await startEmulator({ queuedPolls: 1, inProgressPolls: 1, ...opts });
+  const emu = await startEmulator({ queuedPolls: 1, inProgressPolls: 1, username: FIXTURE_ADMIN, ...opts });
   const conn = connect(emu);
   return { emu, conn };
 }

@@ -73,7 +73,11 @@ export class Org {
   /** Answers the org's callouts through Named Credentials (the outside world). */
   public calloutResponder: CalloutResponder = defaultResponder;
 
-  public constructor(adminUsername: string) {
+  /**
+   * Salesforce usernames are unique across all orgs, and sf's login cache relies on it (it keeps an org's type under
+   * its username), so each emulated org gets its own admin username unless one is given.
+   */
+  public constructor(adminUsername = `admin@${this.orgId.toLowerCase()}.emulator.example.com`) {
     this.addUser({ username: adminUsername, name: 'Admin User' });
   }
 

@@ -50,7 +50,7 @@ export class EmulatorServer {
   private readonly oneTimePasswords = new Map<string, string>();
 
   public constructor(public readonly opts: EmulatorOptions) {
-    this.org = new Org(opts.username ?? 'admin@emulator.example.com');
+    this.org = new Org(opts.username);
     if (opts.orgType) this.org.setOrgType(opts.orgType);
   }
 
