@@ -45,23 +45,28 @@ async function plan(files: BundleFile[], outputDir: string): Promise<Array<Bundl
 export async function writeBundle(files: BundleFile[], outputDir: string): Promise<WrittenFile[]> {
   const planned = await plan(files, outputDir);
   const toWrite = planned.filter((file) => file.state !== 'unchanged');
-  const staged: Array<{ temp: string; target: string }> = [];
+  const staged = toWrite.map((file) => ({ temp: `${file.target}.${process.pid}.tmp`, target: file.target, content: file.content }));
   const createdDirs: string[] = [];
+  let written: typeof staged = [];
   try {
-    for (const file of toWrite) {
-      const dir = dirname(file.target);
+    // Directories one at a time, so that the topmost one each call creates is known for the rollback; then every
+    // file at once, each settling before a failure is acted on. A write that failed created nothing ('wx' never
+    // replaces), so the rollback removes exactly the temporary files this run wrote.
+    for (const dir of new Set(staged.map(({ target }) => dirname(target)))) {
+      // eslint-disable-next-line no-await-in-loop
       const firstCreated = await mkdir(dir, { recursive: true });
       if (firstCreated) createdDirs.push(firstCreated);
-      const temp = `${file.target}.${process.pid}.tmp`;
-      staged.push({ temp, target: file.target });
-      await writeFile(temp, file.content, { encoding: 'utf8', flag: 'wx' });
     }
+    const writes = await Promise.allSettled(staged.map(({ temp, content }) => writeFile(temp, content, { encoding: 'utf8', flag: 'wx' })));
+    written = staged.filter((_, index) => writes[index].status === 'fulfilled');
+    const failed = writes.find((write): write is PromiseRejectedResult => write.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
-    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
+    await Promise.all(written.map(({ temp }) => rm(temp, { force: true })));
     await Promise.all(createdDirs.reverse().map((dir) => rm(dir, { recursive: true, force: true })));
     throw new SfError(messages.getMessage('error.WriteFailed', [outputDir, (error as Error).message]), 'WriteFailed');
   }
-  for (const { temp, target } of staged) await rename(temp, target);
+  await Promise.all(staged.map(({ temp, target }) => rename(temp, target)));
   return planned.map((file) => ({
     path: join(outputDir, file.path),
     type: file.type,

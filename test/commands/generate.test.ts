@@ -61,6 +61,17 @@ describe('generate, in process', () => {
     await expect(Generate.run([...validFlags, '--output-dir', dir], { root: PLUGIN_ROOT })).rejects.toThrow(/Refusing to replace .*AzureClientCredentialsProvider.cls/);
     expect(filesBelow(dir)).toEqual([]);
   });
+
+  it('takes back every file it wrote when one write fails, and leaves alone the file that was in the way', async () => {
+    const dir = freshDir();
+    // A file at the temporary name of one target (this process writes it, so its pid names it) makes that write fail.
+    const blocker = join(dir, `main/default/classes/AzureClientCredentialsProvider.cls.${process.pid}.tmp`);
+    mkdirSync(join(dir, 'main/default/classes'), { recursive: true });
+    writeFileSync(blocker, 'not ours');
+    await expect(Generate.run([...validFlags, '--output-dir', dir], { root: PLUGIN_ROOT })).rejects.toThrow(/^Nothing was written to --output-dir .*EEXIST/);
+    expect(filesBelow(dir)).toEqual([blocker]);
+    expect(readFileSync(blocker, 'utf8')).toBe('not ours');
+  });
 });
 
 describe('generate, as a user runs it', () => {
