@@ -5,7 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Plugin } from '@oclif/core';
+
+// Under NODE_ENV test or development oclif records the TypeScript sources (src/...) as the commands' paths, and an
+// installed package has none: a manifest is always written for the built commands, whoever runs the build.
+process.env.NODE_ENV = 'production';
+const { Plugin } = await import('@oclif/core');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const plugin = new Plugin({ root, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });

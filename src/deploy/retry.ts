@@ -5,6 +5,10 @@
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const TRANSIENT_NAMES = /^(ERROR_HTTP_5\d\d|sf:UNKNOWN_EXCEPTION|sf:SERVER_UNAVAILABLE|SERVER_UNAVAILABLE|FetchError)$/;
 
+/**
+ * Transient by itself or by its cause: undici's fetch (jsforce 3.12 on) reports a dropped connection as a
+ * `TypeError: fetch failed` whose `cause` carries the socket error.
+ */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { code, errorCode } = error as Error & { code?: string; errorCode?: string };
@@ -12,7 +16,8 @@ export function isTransient(error: unknown): boolean {
     (code !== undefined && TRANSIENT_CODES.has(code)) ||
     TRANSIENT_NAMES.test(error.name) ||
     (errorCode !== undefined && TRANSIENT_NAMES.test(errorCode)) ||
-    /socket hang up|network socket disconnected/i.test(error.message)
+    /socket hang up|network socket disconnected|other side closed/i.test(error.message) ||
+    isTransient(error.cause)
   );
 }
 

@@ -5,9 +5,10 @@ import { promisify } from 'node:util';
 import type { Emulator } from '../emulator/index.js';
 import { PLUGIN_ROOT } from './runCli.js';
 
-export async function loginAs(emu: Emulator, alias: string): Promise<void> {
+/** Under `home` when given (where another sf is to find it), else this process's HOME. */
+export async function loginAs(emu: Emulator, alias: string, home = process.env.HOME): Promise<void> {
   await promisify(execFile)(process.execPath, ['--import', 'tsx', join(PLUGIN_ROOT, 'test/emulator/login.ts'), emu.instanceUrl, emu.refreshToken, alias], {
     cwd: PLUGIN_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', HOME: home },
   });
 }
