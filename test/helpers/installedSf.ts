@@ -35,7 +35,9 @@ export async function installPlugin(work: string, home: string): Promise<Install
       // Some of sf's hooks spawn `sf` itself, as an installed sf is on PATH.
       PATH: [dirname(process.execPath), dirname(sfBin), process.env.PATH].join(delimiter),
       SF_DISABLE_TELEMETRY: 'true',
+      // The first is what sf's own start-up reads, the second what oclif's update hook reads before it spawns `sf update`.
       SF_AUTOUPDATE_DISABLE: 'true',
+      SF_DISABLE_AUTOUPDATE: 'true',
       SF_HIDE_RELEASE_NOTES: 'true',
       ...env,
     };
