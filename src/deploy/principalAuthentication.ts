@@ -5,6 +5,7 @@
  * follows the same redirects. Whether it worked is read back from the org, never assumed.
  */
 import { Messages, type Connection } from '@salesforce/core';
+import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -62,8 +63,14 @@ export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
   for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
     const jar = cookies.get(url.host) ?? new Map<string, string>();
     const cookieHeader = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-    // eslint-disable-next-line no-await-in-loop
-    const response = await fetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {} });
+    let response: Response;
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      response = await proxiedFetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {} });
+    } catch (error) {
+      // The deploy is done by now: a network or proxy failure leaves the URL to open, as a failed flow does.
+      return { reachedReturnPage: false, error: messages.getMessage('auth.NoAnswer', [url.pathname, networkFailure(error)]) };
+    }
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');

@@ -4,6 +4,7 @@
  * without checking its signature: only the claims matter here, and only the API verifies tokens.
  */
 import type { TokenRequestSpec } from '../spec/providerSpec.js';
+import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
 import { clientAssertion, CLIENT_ASSERTION_TYPE } from './clientAssertion.js';
 
 /** How the app proves who it is: a client secret, or a certificate's private key that signs a client assertion. */
@@ -94,11 +95,10 @@ function refusal(status: number, body: Record<string, unknown>): TokenAnswer {
   };
 }
 
-/** Why a request never got an answer, in the words of the network layer (ECONNREFUSED, ENOTFOUND, a timeout). */
+/** Why a request never got an answer: a timeout, or what the network layer or the proxy said. */
 function unreachable(error: unknown): TokenAnswer {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const name = (error as Error).name;
-  const reason = name === 'TimeoutError' ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : cause?.code ?? cause?.message ?? (error as Error).message;
+  const reason = name === 'TimeoutError' ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : networkFailure(error);
   return { kind: 'unreachable', reason };
 }
 
@@ -106,7 +106,7 @@ export async function requestToken(spec: TokenRequestSpec, credential: AppCreden
   let response: Response;
   let body: string;
   try {
-    response = await fetch(spec.tokenUrl, {
+    response = await proxiedFetch(spec.tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: tokenRequestBody(spec, credential),
