@@ -8,6 +8,7 @@ import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
 import { needsClientSecret, SECRET_ENV } from '../../spec/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
+import { stageProgress } from '../../ux/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -52,6 +53,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
         ? undefined
         : await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
 
+    const stages = stageProgress(this.spinner);
     const outcome = await deployBundle({
       input,
       naming,
@@ -69,12 +71,12 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
       open: flags.open,
       headless: flags['headless-auth'],
       events: {
-        onStage: (stage) => this.spinner.start(stage),
+        onStage: (stage) => stages.start(stage),
         onSubmitted: (deployId) => {
-          this.spinner.status = messages.getMessage('progress.Submitted', [deployId]);
+          stages.status = messages.getMessage('progress.Submitted', [deployId]);
         },
         onProgress: (progress) => {
-          this.spinner.status = messages.getMessage('progress.Status', [
+          stages.status = messages.getMessage('progress.Status', [
             progress.status,
             progress.componentsDone,
             progress.componentsTotal,
@@ -86,7 +88,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
         onRetry: (error, attempt, delayMs) => this.warn(messages.getMessage('warning.Retry', [error.message.split('\n')[0], delayMs, attempt])),
       },
     });
-    this.spinner.stop();
+    stages.stop();
     this.present(outcome);
     if (outcome.status === 'Failed') process.exitCode = 1;
     return outcome;

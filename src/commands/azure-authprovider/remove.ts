@@ -3,6 +3,7 @@ import { Duration } from '@salesforce/kit';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
 import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/removeProvider.js';
+import { stageProgress } from '../../ux/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -34,6 +35,7 @@ export default class Remove extends SfCommand<RemoveOutcome> {
     const canAsk = !this.jsonEnabled() && process.stdin.isTTY === true;
     if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw new SfError(messages.getMessage('error.NoPrompt'), 'NoPrompt', [], 2);
     const username = org.getUsername() ?? '';
+    const stages = stageProgress(this.spinner);
     const outcome = await removeProvider({
       org,
       input: providerInputFromFlags(flags),
@@ -42,12 +44,12 @@ export default class Remove extends SfCommand<RemoveOutcome> {
       waitMs: flags.wait.milliseconds,
       confirm: async (plan) => {
         if (flags['no-prompt']) return true;
-        this.spinner.stop();
+        stages.stop();
         return this.confirm({ message: messages.getMessage('remove.prompt.Confirm', [plan.length, username, this.listing(plan)]) });
       },
-      onStage: (stage) => this.spinner.start(stage),
+      onStage: (stage) => stages.start(stage),
     });
-    this.spinner.stop();
+    stages.stop();
     if (outcome.status === 'Planned') {
       this.log(messages.getMessage('remove.output.Plan', [outcome.providers.join(', ') || '-', outcome.removals.length]));
       this.log(this.listing(outcome.removals));

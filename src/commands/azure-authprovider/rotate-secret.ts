@@ -4,6 +4,7 @@ import { providerFlags } from '../../flags/providerFlags.js';
 import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { rotateSecret, type RotateOutcome } from '../../manage/rotateSecret.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { stageProgress } from '../../ux/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -27,15 +28,16 @@ export default class RotateSecret extends SecretCommand<RotateOutcome> {
   public async run(): Promise<RotateOutcome> {
     const { flags } = await this.parse(RotateSecret);
     const known = await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    const stages = stageProgress(this.spinner);
     const outcome = await rotateSecret({
       org: flags['target-org'],
       name: flags.name,
       tokenUrl: flags['token-url'],
       verify: flags.verify,
       secret: async () => known ?? this.promptForSecret(),
-      onStage: (stage) => this.spinner.start(stage),
+      onStage: (stage) => stages.start(stage),
     });
-    this.spinner.stop();
+    stages.stop();
     if (outcome.status === 'Rotated') {
       const verified = outcome.verified ? messages.getMessage('rotate.output.Verified', [outcome.token?.roles.join(', ') || '-']) : '';
       this.log(messages.getMessage('rotate.output.Rotated', [outcome.provider, outcome.record, verified]));

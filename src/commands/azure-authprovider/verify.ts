@@ -6,6 +6,7 @@ import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../ve
 import { SECRET_ENV } from '../../spec/clientSecret.js';
 import type { Check } from '../../verify/checks.js';
 import { formatTable } from '../../ux/table.js';
+import { stageProgress } from '../../ux/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -62,6 +63,7 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
     const needsSecret = local && !certificate;
     const known = needsSecret ? await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
 
+    const stages = stageProgress(this.spinner);
     const outcome = await verifyProvider({
       input: providerInputFromFlags(flags),
       local,
@@ -70,9 +72,9 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
       org,
       path: flags.path,
       showToken: flags['show-token'],
-      onStage: (stage) => this.spinner.start(stage),
+      onStage: (stage) => stages.start(stage),
     });
-    this.spinner.stop();
+    stages.stop();
     this.present(outcome);
     process.exitCode = outcome.exitCode;
     return outcome;
