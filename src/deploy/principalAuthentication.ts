@@ -62,6 +62,7 @@ export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
   for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
     const jar = cookies.get(url.host) ?? new Map<string, string>();
     const cookieHeader = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+    // Each hop's URL and cookies come from the previous answer, so the requests are sequential.
     // eslint-disable-next-line no-await-in-loop
     const response = await fetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {} });
     for (const line of response.headers.getSetCookie()) {
