@@ -3,15 +3,15 @@
  * secret -> one atomic Metadata API deploy -> permission set assignments -> principal authentication -> a result
  * the command presents and --json returns. Every step after the deploy is idempotent, so a re-run completes them.
  */
-import { Messages, SfError, type Org } from '@salesforce/core';
+import { Messages, SfError, type Connection, type Org } from '@salesforce/core';
 import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
 import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile, type OrgUser } from './org/orgProfile.js';
 import { checkUsers, wantedUsers } from './deploy/deployUsers.js';
 import { withOrgDefaults } from './deploy/orgDefaults.js';
-import { deployPackage, type DeployProgress, type TestLevel } from './deploy/deployPackage.js';
-import { deployedId, deployReport, type ComponentFailure, type DeployedComponent, type TestSummary } from './deploy/deployReport.js';
+import { deployPackage, type DeployProgress, type DeployResult, type TestLevel } from './deploy/deployPackage.js';
+import { deployedId, deployReport, type ComponentFailure, type DeployedComponent, type DeployReport, type TestSummary } from './deploy/deployReport.js';
 import { assignPermissionSet, type Assignment } from './deploy/permissionSetAssignments.js';
 import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, type PrincipalStatus } from './deploy/principalAuthentication.js';
 import { openBrowser } from './deploy/openBrowser.js';
@@ -172,6 +172,71 @@ async function bundleZip(spec: BundleSpec, secretOf: Record<string, ClientSecret
   return metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
 }
 
+/** Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run. */
+function defaultTestLevel(spec: BundleSpec, profile: OrgProfile): TestLevel {
+  const hasApex = spec.providers.some((provider) => provider.mode === 'plugin');
+  return profile.orgType === 'production' && hasApex ? 'RunSpecifiedTests' : 'NoTestRun';
+}
+
+/** What the steps after a successful deploy work from. */
+type Deployed = {
+  conn: Connection;
+  result: DeployResult;
+  report: DeployReport;
+  /** The users to assign the permission sets to, read alongside the deploy. */
+  assignees: Promise<OrgUser[]>;
+  secretOf: Record<string, ClientSecret>;
+};
+
+type AfterDeploy = Pick<ProviderOutcome, 'assignments' | 'authentication'>;
+
+/** A provider's permission set assignment and principal authentication, once its deploy succeeded. */
+async function afterDeploy(options: DeployOptions, deployed: Deployed, provider: ProviderSpec): Promise<AfterDeploy> {
+  const { conn, result, report, assignees, secretOf } = deployed;
+  const { permissionSet, externalCredential, principal } = provider;
+  try {
+    if (permissionSet) options.events?.onStage?.(messages.getMessage('stage.Assign', [permissionSet]));
+    // The assignment and the principal's status are independent, so they are made together. The principal of an
+    // External Credential this deploy created has never been authenticated: its status needs no asking, and its
+    // authentication URL is asked for alongside the assignment (again after it, should that request fail). The
+    // flow itself starts only once the permission set is assigned.
+    const created = report.components.some((component) => component.type === 'ExternalCredential' && component.name === externalCredential && component.state === 'created');
+    const early = created && provider.mode === 'plugin' && externalCredential && principal;
+    const [assignments, status, url] = await Promise.all([
+      permissionSet ? assignees.then((users) => assignPermissionSet(conn, permissionSet, users, deployedId(result, 'PermissionSet', permissionSet))) : [],
+      externalCredential && principal && !created ? principalStatus(conn, externalCredential, principal) : undefined,
+      early ? authenticationUrl(conn, externalCredential, principal).catch(() => undefined) : undefined,
+    ]);
+    if (provider.mode === 'native') return { assignments, authentication: await storeNative(options, provider, secretOf[provider.name], status) };
+    options.events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
+    return { assignments, authentication: await authenticate(options, provider, status, url) };
+  } catch (error) {
+    const reason = (error as Error).message.trim().replace(/\.$/, '');
+    throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);
+  }
+}
+
+function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiVersion: string, after: AfterDeploy): ProviderOutcome {
+  const plugin = provider.mode === 'plugin';
+  return {
+    name: provider.name,
+    mode: provider.mode,
+    modeReason: modeReason(provider, orgMaxApiVersion),
+    model: provider.model,
+    authProvider: plugin ? provider.name : undefined,
+    callbackUrl: plugin ? `${instanceUrl}/services/authcallback/${provider.name}` : undefined,
+    tokenUrl: provider.tokenUrl,
+    namedCredential: provider.namedCredential,
+    endpoint: provider.endpoint,
+    externalCredential: provider.externalCredential,
+    principal: provider.principal,
+    permissionSet: provider.permissionSet,
+    executionUser: provider.executionUser,
+    certificate: provider.auth.kind === 'certificate' ? provider.auth.certificate : undefined,
+    ...after,
+  };
+}
+
 export async function deployBundle(options: DeployOptions): Promise<DeployOutcome> {
   const { org, events } = options;
   events?.onStage?.(messages.getMessage('stage.Org'));
@@ -207,9 +272,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
     secretOf = Object.fromEntries(needSecret.map((provider) => [provider.name, asked]));
   }
   const zip = zipped ?? (await bundleZip(spec, secretOf));
-  // Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run.
-  const hasApex = spec.providers.some((provider) => provider.mode === 'plugin');
-  const testLevel = options.testLevel ?? (profile.orgType === 'production' && hasApex ? 'RunSpecifiedTests' : 'NoTestRun');
+  const testLevel = options.testLevel ?? defaultTestLevel(spec, profile);
   const assignees = checked ? Promise.resolve(checked) : options.dryRun ? Promise.resolve([]) : readAssignees();
   // Awaited after the deploy; until then, a failure must not count as unhandled.
   assignees.catch(() => undefined);
@@ -227,58 +290,12 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   const succeeded = report.success && !options.dryRun;
 
   const providers: ProviderOutcome[] = [];
+  const deployed: Deployed = { conn, result, report, assignees, secretOf };
   for (const provider of spec.providers) {
-    let assignments: Assignment[] = [];
-    let authentication: Authentication = { status: 'NotConfigured', action: 'none' };
-    if (succeeded) {
-      try {
-        const { permissionSet, externalCredential, principal } = provider;
-        if (permissionSet) events?.onStage?.(messages.getMessage('stage.Assign', [permissionSet]));
-        // The assignment and the principal's status are independent, so they are made together. The principal of an
-        // External Credential this deploy created has never been authenticated: its status needs no asking, and its
-        // authentication URL is asked for alongside the assignment (again after it, should that request fail). The
-        // flow itself starts only once the permission set is assigned.
-        const created = report.components.some((component) => component.type === 'ExternalCredential' && component.name === externalCredential && component.state === 'created');
-        const early = created && provider.mode === 'plugin' && externalCredential && principal;
-        // eslint-disable-next-line no-await-in-loop
-        const [assigned, status, url] = await Promise.all([
-          permissionSet ? assignees.then((users) => assignPermissionSet(conn, permissionSet, users, deployedId(result, 'PermissionSet', permissionSet))) : [],
-          externalCredential && principal && !created ? principalStatus(conn, externalCredential, principal) : undefined,
-          early ? authenticationUrl(conn, externalCredential, principal).catch(() => undefined) : undefined,
-        ]);
-        assignments = assigned;
-        if (provider.mode === 'native') {
-          // eslint-disable-next-line no-await-in-loop
-          authentication = await storeNative(options, provider, secretOf[provider.name], status);
-        } else {
-          events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
-          // eslint-disable-next-line no-await-in-loop
-          authentication = await authenticate(options, provider, status, url);
-        }
-      } catch (error) {
-        const reason = (error as Error).message.trim().replace(/\.$/, '');
-        throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);
-      }
-    }
-    const plugin = provider.mode === 'plugin';
-    providers.push({
-      name: provider.name,
-      mode: provider.mode,
-      modeReason: modeReason(provider, login.maxApiVersion),
-      model: provider.model,
-      authProvider: plugin ? provider.name : undefined,
-      callbackUrl: plugin ? `${conn.instanceUrl}/services/authcallback/${provider.name}` : undefined,
-      tokenUrl: provider.tokenUrl,
-      namedCredential: provider.namedCredential,
-      endpoint: provider.endpoint,
-      externalCredential: provider.externalCredential,
-      principal: provider.principal,
-      permissionSet: provider.permissionSet,
-      executionUser: provider.executionUser,
-      certificate: provider.auth.kind === 'certificate' ? provider.auth.certificate : undefined,
-      assignments,
-      authentication,
-    });
+    // One provider after another: each may open a browser or follow a sign-in flow, and its stages show in order.
+    // eslint-disable-next-line no-await-in-loop
+    const after: AfterDeploy = succeeded ? await afterDeploy(options, deployed, provider) : { assignments: [], authentication: { status: 'NotConfigured', action: 'none' } };
+    providers.push(providerOutcome(provider, conn.instanceUrl, login.maxApiVersion, after));
   }
 
   const outcome = {

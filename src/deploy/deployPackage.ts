@@ -74,6 +74,7 @@ export async function deployPackage(conn: Connection, zip: Buffer, request: Depl
   request.onSubmitted?.(submitted.id);
 
   const started = Date.now();
+  // A polling loop: each status check waits for the previous one and the pause after it.
   for (;;) {
     // Details come with every poll, so the answer that says "done" is already the final result.
     // eslint-disable-next-line no-await-in-loop

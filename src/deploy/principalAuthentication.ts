@@ -65,6 +65,7 @@ export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
     const cookieHeader = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     let response: Response;
     try {
+      // Each hop's URL and cookies come from the previous answer, so the requests are sequential.
       // eslint-disable-next-line no-await-in-loop
       response = await proxiedFetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {} });
     } catch (error) {

@@ -34,6 +34,7 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 500 };
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+  // Attempts are sequential by nature: each follows the failure before it, after a growing delay.
   for (let attempt = 1; ; attempt++) {
     try {
       // eslint-disable-next-line no-await-in-loop

@@ -1,10 +1,11 @@
 /*
  * What every command that needs the client secret does the same way: warn when it comes as a flag, take it from
  * the environment, and ask with a hidden prompt only when someone can answer (an interactive terminal, no --json).
+ * Commands extend SfCommand itself and call these with themselves.
  */
 import { text } from 'node:stream/consumers';
 import { Messages, SfError } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
 import { checkClientSecret } from '../spec/providerSpec.js';
 import { clientSecretFrom, type ClientSecret } from '../spec/clientSecret.js';
 
@@ -12,41 +13,42 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
 
 /** Reading the secret from standard input, for scripts that hold it in a pipe rather than the environment. */
-export const secretStdinFlag = {
-  'client-secret-stdin': Flags.boolean({
-    summary: messages.getMessage('flags.client-secret-stdin.summary'),
-    description: messages.getMessage('flags.client-secret-stdin.description'),
-    exclusive: ['client-secret'],
-    default: false,
-  }),
-};
+export const clientSecretStdinFlag = Flags.boolean({
+  summary: messages.getMessage('flags.client-secret-stdin.summary'),
+  description: messages.getMessage('flags.client-secret-stdin.description'),
+  exclusive: ['client-secret'],
+  default: false,
+});
 
-export abstract class SecretCommand<T> extends SfCommand<T> {
-  /**
-   * The secret from --client-secret, standard input (--client-secret-stdin) or the environment. Without one,
-   * `required` (the command's message) is thrown unless a prompt can ask later; then undefined is returned and
-   * `promptForSecret` does it.
-   */
-  protected async knownSecret(flags: { 'client-secret'?: string; 'client-secret-stdin'?: boolean }, required: string): Promise<ClientSecret | undefined> {
-    if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
-    if (flags['client-secret-stdin']) {
-      // One trailing line break is what `echo` or a here-string adds; the secret itself cannot hold one.
-      const piped = (await text(process.stdin)).replace(/\r?\n$/, '');
-      return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
-    }
-    const known = clientSecretFrom(flags['client-secret']);
-    if (!known && !this.canPrompt()) throw new SfError(required, 'SecretRequired', [], 2);
-    return known;
-  }
+/** What reading the secret uses of the command: its warning, its --json state, its spinner and its hidden prompt. */
+export type SecretAsker = Pick<SfCommand<unknown>, 'warn' | 'jsonEnabled' | 'spinner' | 'secretPrompt'>;
 
-  /** The hidden prompt; call it only once the input is known to be valid. */
-  protected async promptForSecret(): Promise<ClientSecret> {
-    this.spinner.stop();
-    const value = await this.secretPrompt({ message: messages.getMessage('prompt.Secret') });
-    return { value: checkClientSecret(value, 'the prompt'), source: 'prompt' };
-  }
+const canPrompt = (command: SecretAsker): boolean => !command.jsonEnabled() && process.stdin.isTTY === true;
 
-  private canPrompt(): boolean {
-    return !this.jsonEnabled() && process.stdin.isTTY === true;
+/**
+ * The secret from --client-secret, standard input (--client-secret-stdin) or the environment. Without one,
+ * `required` (the command's message) is thrown unless a prompt can ask later; then undefined is returned and
+ * `promptForSecret` does it.
+ */
+export async function knownSecret(
+  command: SecretAsker,
+  flags: { 'client-secret'?: string; 'client-secret-stdin'?: boolean },
+  required: string
+): Promise<ClientSecret | undefined> {
+  if (flags['client-secret'] !== undefined) command.warn(messages.getMessage('warning.SecretOnCommandLine'));
+  if (flags['client-secret-stdin']) {
+    // One trailing line break is what `echo` or a here-string adds; the secret itself cannot hold one.
+    const piped = (await text(process.stdin)).replace(/\r?\n$/, '');
+    return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
   }
+  const known = clientSecretFrom(flags['client-secret']);
+  if (!known && !canPrompt(command)) throw new SfError(required, 'SecretRequired', [], 2);
+  return known;
+}
+
+/** The hidden prompt; call it only once the input is known to be valid. */
+export async function promptForSecret(command: SecretAsker): Promise<ClientSecret> {
+  command.spinner.stop();
+  const value = await command.secretPrompt({ message: messages.getMessage('prompt.Secret') });
+  return { value: checkClientSecret(value, 'the prompt'), source: 'prompt' };
 }

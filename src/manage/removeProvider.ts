@@ -82,10 +82,8 @@ async function plan(conn: Connection, targets: ProviderInOrg[], remaining: Provi
 /** A permission set can only go once nobody holds it. */
 async function unassign(conn: Connection, permissionSet: string): Promise<void> {
   const { records } = await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSetAssignment WHERE PermissionSet.Name = ${soqlString(permissionSet)}`);
-  for (const row of records) {
-    // eslint-disable-next-line no-await-in-loop
-    await conn.sobject('PermissionSetAssignment').destroy(row.Id);
-  }
+  // Assignments are independent records, removed at once as deploy creates them.
+  await Promise.all(records.map((row) => conn.sobject('PermissionSetAssignment').destroy(row.Id)));
 }
 
 async function deleteOne(conn: Connection, removal: Removal): Promise<void> {
@@ -133,6 +131,7 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
   const shared = removals.filter((removal) => removal.type === 'ApexClass' || removal.type === 'CustomObject');
   for (const removal of removals.filter((candidate) => !shared.includes(candidate))) {
     options.onStage?.(messages.getMessage('stage.Delete', [removal.type, removal.name]));
+    // One at a time, in the planned order: a component goes only after the ones that refer to it.
     // eslint-disable-next-line no-await-in-loop
     await deleteOne(conn, removal);
     removal.state = 'deleted';

@@ -66,7 +66,7 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
     mode: 'plugin',
     where: fullName,
     token: { clientId: value(FIELDS.clientId.apiName), tokenUrl: value(FIELDS.tokenUrl.apiName), scope: value(FIELDS.scope.apiName), resource: value(FIELDS.resource.apiName) },
-    write: async (secret) => {
+    write: async (secret): Promise<void> => {
       // CRUD calls take untyped values and read them by the field's type; every other value is written back unchanged.
       const updated = {
         fullName,

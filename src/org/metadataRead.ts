@@ -46,18 +46,20 @@ export function crudProblem(result: unknown): string {
 }
 
 export async function readComponents(conn: Connection, type: string, names: string[]): Promise<Array<Component | undefined>> {
-  const found: Array<Component | undefined> = [];
-  for (let start = 0; start < names.length; start += READ_BATCH) {
-    const batch = names.slice(start, start + READ_BATCH);
-    // jsforce's type list lacks some types (ExternalCredential); the call is the same for all of them.
-    // eslint-disable-next-line no-await-in-loop
-    const records = (await conn.metadata.read(type as 'CustomObject', batch)) as unknown as unknown[];
-    for (const record of asList(records)) {
-      const component = record as Component | null | undefined;
-      found.push(component && typeof component.fullName === 'string' && component.fullName !== '' ? component : undefined);
-    }
-  }
-  return found;
+  const batches: string[][] = [];
+  for (let start = 0; start < names.length; start += READ_BATCH) batches.push(names.slice(start, start + READ_BATCH));
+  // The batches are independent reads, made at once; their answers keep the order of the names.
+  const answers = await Promise.all(
+    batches.map(async (batch) => {
+      // jsforce's type list lacks some types (ExternalCredential); the call is the same for all of them.
+      const records = (await conn.metadata.read(type as 'CustomObject', batch)) as unknown as unknown[];
+      return asList(records).map((record) => {
+        const component = record as Component | null | undefined;
+        return component && typeof component.fullName === 'string' && component.fullName !== '' ? component : undefined;
+      });
+    })
+  );
+  return answers.flat();
 }
 
 export async function readComponent(conn: Connection, type: string, name: string): Promise<Component | undefined> {

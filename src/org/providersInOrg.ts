@@ -42,7 +42,7 @@ export function nativeSettings(ec: Component): { variant?: string; tokenUrl?: st
 
 /** Whether an External Credential is a native one this plugin set up: the client-credentials variant and our mark. */
 export const isOurNativeCredential = (ec: Component | undefined): ec is Component =>
-  ec !== undefined && (textValue(ec.description) ?? '').includes(NATIVE_MARKER) && /^ClientCredentials/.test(nativeSettings(ec).variant ?? '');
+  ec !== undefined && (textValue(ec.description) ?? '').includes(NATIVE_MARKER) && (nativeSettings(ec).variant ?? '').startsWith('ClientCredentials');
 
 const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component) => boolean): ProviderInOrg['namedCredentials'] =>
   namedCredentials.filter(uses).map((nc) => ({
@@ -80,27 +80,29 @@ export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> 
   const ours = authProviders.filter(isOurProvider);
   const records = ours.map((provider) => recordRef(textValue(provider.customMetadataTypeRecord) ?? '').fullName);
   const recordValues = ours.length > 0 ? await readComponents(conn, 'CustomMetadata', records) : [];
-  const found: ProviderInOrg[] = [];
-  for (const [index, provider] of ours.entries()) {
-    const name = String(provider.fullName);
-    const values = new Map(asList(recordValues[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
-    const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && same(p.authProvider, name)));
-    const externalName = external ? String(external.fullName) : undefined;
-    const credentials = namedCredentialsOf(namedCredentials, (nc) => same(textValue(nc.authProvider), name) || usesExternalCredential(externalName)(nc));
-    found.push({
-      name,
-      mode: 'plugin',
-      label: textValue(provider.friendlyName),
-      record: records[index],
-      tokenUrl: values.get(FIELDS.tokenUrl.apiName),
-      tenantId: values.get(FIELDS.tenantId.apiName),
-      clientId: values.get(FIELDS.clientId.apiName),
-      model: externalName ? 'external' : credentials.length > 0 ? 'legacy' : 'none',
-      namedCredentials: credentials,
-      externalCredential: externalName,
-      // eslint-disable-next-line no-await-in-loop
-      principals: externalName ? await principalStatuses(conn, externalName) : [],
-    });
-  }
-  return [...found, ...(await nativeProviders(conn, externalCredentials, namedCredentials))];
+  // Each provider's principals are read at once, as the native providers' are.
+  const plugins = Promise.all(
+    ours.map(async (provider, index): Promise<ProviderInOrg> => {
+      const name = String(provider.fullName);
+      const values = new Map(asList(recordValues[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+      const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && same(p.authProvider, name)));
+      const externalName = external ? String(external.fullName) : undefined;
+      const credentials = namedCredentialsOf(namedCredentials, (nc) => same(textValue(nc.authProvider), name) || usesExternalCredential(externalName)(nc));
+      return {
+        name,
+        mode: 'plugin',
+        label: textValue(provider.friendlyName),
+        record: records[index],
+        tokenUrl: values.get(FIELDS.tokenUrl.apiName),
+        tenantId: values.get(FIELDS.tenantId.apiName),
+        clientId: values.get(FIELDS.clientId.apiName),
+        model: externalName ? 'external' : credentials.length > 0 ? 'legacy' : 'none',
+        namedCredentials: credentials,
+        externalCredential: externalName,
+        principals: externalName ? await principalStatuses(conn, externalName) : [],
+      };
+    })
+  );
+  const [plugin, native] = await Promise.all([plugins, nativeProviders(conn, externalCredentials, namedCredentials)]);
+  return [...plugin, ...native];
 }

@@ -52,7 +52,7 @@ export function certificateCredential(certificateFile: string, privateKeyFile: s
  * Reads the certificate file of every provider that names one and fills in its thumbprint (x5t), which the plugin
  * puts in each assertion's header: Apex can sign with a Salesforce certificate but cannot read the certificate.
  */
-export function resolveCertificateFiles(input: BundleInput, naming: FieldNaming = (field) => FLAG_OF[field]): BundleInput {
+export function resolveCertificateFiles(input: BundleInput, naming: FieldNaming = (field): string => FLAG_OF[field]): BundleInput {
   return {
     ...input,
     providers: input.providers.map((provider, index) => {

@@ -127,6 +127,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
  * Characters XML 1.0 cannot carry, plus the line breaks no single-line value may hold: C0 and C1 controls (NEL,
  * U+0085, is a line end to XML 1.1 parsers) and the Unicode line and paragraph separators.
  */
+// Matching control characters is this pattern's purpose.
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -147,7 +148,7 @@ class Checker {
   /** The provider being checked, for names such as providers[1].tenantId. */
   public provider = 0;
 
-  public constructor(private readonly naming: FieldNaming = (field) => FLAG_OF[field]) {}
+  public constructor(private readonly naming: FieldNaming = (field): string => FLAG_OF[field]) {}
 
   public fail(field: Field, key: string, ...tokens: Array<string | number>): undefined {
     this.problems.push({ flag: this.naming(field, this.provider), key, tokens });
@@ -271,22 +272,24 @@ export function remoteSiteNameFor(origin: string): string {
   return `${name.slice(0, NAME_LIMITS.remoteSite - suffix.length).replace(/_+$/, '')}${suffix}`;
 }
 
+type TokenEndpoint = { tokenUrl: string; kind: TokenEndpointKind; origin: string };
+
 function tokenEndpointOf(
   check: Checker,
   input: ProviderInput,
   cloud: Cloud,
   tenantId: string | undefined,
   loopbackHttp = false
-): { tokenUrl: string; kind: TokenEndpointKind; origin: string } | undefined {
+): TokenEndpoint | undefined {
   const useV1 = input.resource !== undefined;
   if (input.tokenUrl !== undefined) {
     const url = check.httpsUrl('tokenUrl', check.text('tokenUrl', input.tokenUrl), loopbackHttp);
     if (!url) return undefined;
     const tokenUrl = check.fits('tokenUrl', url.href, TEXT_FIELD_MAX);
     if (!tokenUrl) return undefined;
-    const kind: TokenEndpointKind = /\/oauth2\/v2\.0\/token$/.test(url.pathname)
+    const kind: TokenEndpointKind = url.pathname.endsWith('/oauth2/v2.0/token')
       ? 'entra-v2'
-      : /\/oauth2\/token$/.test(url.pathname)
+      : url.pathname.endsWith('/oauth2/token')
         ? 'entra-v1'
         : 'custom';
     return { tokenUrl, kind, origin: url.origin };
@@ -322,8 +325,16 @@ export function parseBundleSpec(input: BundleInput, naming?: FieldNaming): Bundl
   return { apiVersion, providers: providers as ProviderSpec[] };
 }
 
+type TokenRequest = {
+  token: TokenEndpoint | undefined;
+  resource: string | undefined;
+  scope: string | undefined;
+  endpoint: string | undefined;
+  resourceOrScope: string | undefined;
+};
+
 /** Token endpoint, scope or resource, and the API's base URL: the rules a provider and a local token check share. */
-function tokenRequestOf(check: Checker, input: ProviderInput, cloud: Cloud, tenantId: string | undefined, loopbackHttp = false) {
+function tokenRequestOf(check: Checker, input: ProviderInput, cloud: Cloud, tenantId: string | undefined, loopbackHttp = false): TokenRequest {
   if (input.scope !== undefined && input.resource !== undefined) check.fail('resource', 'error.ScopeAndResource');
   const token = tokenEndpointOf(check, input, cloud, tenantId, loopbackHttp);
   if (token?.kind === 'entra-v2' && input.resource !== undefined) check.fail('resource', 'error.ResourceOnV2');
@@ -339,30 +350,13 @@ function tokenRequestOf(check: Checker, input: ProviderInput, cloud: Cloud, tena
   return { token, resource, scope, endpoint, resourceOrScope: resource ?? scope };
 }
 
-function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | undefined {
-  const problemsBefore = check.problems.length;
-  const name = check.developerName('name', check.required('name', input.name), NAME_LIMITS.authProvider);
-  const label = check.fits('label', check.text('label', input.label) ?? name, LABEL_MAX);
-  const model = check.oneOf('model', input.model, CREDENTIAL_MODELS, 'external');
-  const cloud = check.oneOf('cloud', input.cloud, CLOUDS, 'global');
-  const tenantId = tenantOf(check, input.tenantId);
-  const clientId = check.guid('clientId', check.required('clientId', input.clientId));
-
-  const request = tokenRequestOf(check, input, cloud, tenantId);
-  const { token, resource, scope } = request;
-  const endpoint = request.endpoint ?? (request.resourceOrScope !== undefined ? check.fail('endpoint', 'error.EndpointRequired') : undefined);
-
-  const executionUser = check.fits('executionUser', check.text('executionUser', input.executionUser), USERNAME_MAX);
-  if (executionUser !== undefined && !USERNAME.test(executionUser)) {
-    check.fail('executionUser', 'error.Username', shown(executionUser));
-  }
-
-  const namedCredential = check.developerName(
-    'namedCredential',
-    check.text('namedCredential', input.namedCredential) ?? name,
-    NAME_LIMITS.namedCredential
-  );
-  const external = model === 'external';
+/** The External Credential, principal and permission set names, and the refresh status codes: external model only. */
+function externalPiecesOf(
+  check: Checker,
+  input: ProviderInput,
+  name: string | undefined,
+  external: boolean
+): Pick<ProviderSpec, 'externalCredential' | 'principal' | 'permissionSet' | 'refreshStatusCodes'> {
   const onlyExternal = (field: Field, value: unknown): void => {
     if (!external && value !== undefined) check.fail(field, 'error.ExternalOnly');
   };
@@ -389,13 +383,45 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
       refreshStatusCodes.push(code);
     }
   }
+  return { externalCredential, principal, permissionSet, refreshStatusCodes };
+}
 
+function modeOf(check: Checker, input: ProviderInput, external: boolean): Mode {
   const mode = check.oneOf('mode', input.mode, MODES, 'plugin');
   if (mode === 'native') {
     if (!external) check.fail('mode', 'error.NativeExternal');
     if (input.resource !== undefined) check.fail('resource', 'error.NativeResource');
     if (input.executionUser !== undefined) check.fail('executionUser', 'error.PluginOnly');
   }
+  return mode;
+}
+
+function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | undefined {
+  const problemsBefore = check.problems.length;
+  const name = check.developerName('name', check.required('name', input.name), NAME_LIMITS.authProvider);
+  const label = check.fits('label', check.text('label', input.label) ?? name, LABEL_MAX);
+  const model = check.oneOf('model', input.model, CREDENTIAL_MODELS, 'external');
+  const cloud = check.oneOf('cloud', input.cloud, CLOUDS, 'global');
+  const tenantId = tenantOf(check, input.tenantId);
+  const clientId = check.guid('clientId', check.required('clientId', input.clientId));
+
+  const request = tokenRequestOf(check, input, cloud, tenantId);
+  const { token, resource, scope } = request;
+  const endpoint = request.endpoint ?? (request.resourceOrScope !== undefined ? check.fail('endpoint', 'error.EndpointRequired') : undefined);
+
+  const executionUser = check.fits('executionUser', check.text('executionUser', input.executionUser), USERNAME_MAX);
+  if (executionUser !== undefined && !USERNAME.test(executionUser)) {
+    check.fail('executionUser', 'error.Username', shown(executionUser));
+  }
+
+  const namedCredential = check.developerName(
+    'namedCredential',
+    check.text('namedCredential', input.namedCredential) ?? name,
+    NAME_LIMITS.namedCredential
+  );
+  const external = model === 'external';
+  const { externalCredential, principal, permissionSet, refreshStatusCodes } = externalPiecesOf(check, input, name, external);
+  const mode = modeOf(check, input, external);
   const auth = authOf(check, input, mode);
 
   if (check.problems.length > problemsBefore || !name || !label || !clientId || !token || !endpoint || !namedCredential || !auth) {

@@ -23,6 +23,8 @@ export function stageProgress(spinner: Spinner, stream: NodeJS.WritableStream & 
     return {
       start: (stage) => spinner.start(stage),
       set status(status: string) {
+        // Setting its status is how sf's spinner is driven.
+        // eslint-disable-next-line no-param-reassign
         spinner.status = status;
       },
       stop: () => spinner.stop(),

@@ -9,28 +9,28 @@ import type { FailureCategory } from './checks.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
 
-/** AADSTS code -> the message key of its cause and fix. Codes absent here are explained by Entra's own sentence. */
-const AADSTS_CAUSES: Record<number, string> = {
-  7000215: 'WrongSecret',
-  7000222: 'ExpiredSecret',
-  7000216: 'NoSecret',
-  700016: 'AppNotInTenant',
-  90002: 'TenantNotFound',
-  900023: 'TenantInvalid',
-  1002012: 'InvalidScope',
-  70011: 'InvalidScope',
-  500011: 'ResourceNotInTenant',
-  700027: 'CertificateNotRegistered',
-  700024: 'AssertionExpired',
-  700023: 'AssertionClaims',
-  50027: 'AssertionMalformed',
+/** AADSTS code, as Entra writes it -> the message key of its cause and fix. Codes absent here are explained by Entra's own sentence. */
+const AADSTS_CAUSES: Record<string, string> = {
+  AADSTS7000215: 'WrongSecret',
+  AADSTS7000222: 'ExpiredSecret',
+  AADSTS7000216: 'NoSecret',
+  AADSTS700016: 'AppNotInTenant',
+  AADSTS90002: 'TenantNotFound',
+  AADSTS900023: 'TenantInvalid',
+  AADSTS1002012: 'InvalidScope',
+  AADSTS70011: 'InvalidScope',
+  AADSTS500011: 'ResourceNotInTenant',
+  AADSTS700027: 'CertificateNotRegistered',
+  AADSTS700024: 'AssertionExpired',
+  AADSTS700023: 'AssertionClaims',
+  AADSTS50027: 'AssertionMalformed',
 };
 
 export type EntraDiagnosis = { category: FailureCategory; cause: string; fix: string };
 
 /** Why Entra refused a token request, from its code (preferred) or its description. */
 export function diagnoseEntraError(code: number | undefined, description: string | undefined): EntraDiagnosis {
-  const key = code === undefined ? undefined : AADSTS_CAUSES[code];
+  const key = code === undefined ? undefined : AADSTS_CAUSES[`AADSTS${code}`];
   if (key) {
     return { category: 'credentials', cause: messages.getMessage(`entra.${key}.cause`), fix: messages.getMessage(`entra.${key}.fix`) };
   }

@@ -113,14 +113,14 @@ async function checkRecord(conn: Connection, provider: string, ref: ReturnType<t
     // The plugin builds the callback URL from this value: another name sends the flow to another provider.
     checks.push(orgSetup('metadata-record', 'check.RecordOtherProvider', [record, named ?? '-', provider], 'fix.Deploy', [provider]));
   } else {
-    const tenant = values.get(FIELDS.tenantId.apiName);
-    const summary = [record, values.get(FIELDS.clientId.apiName) ?? '', tenant ?? '-', tokenUrl];
+    const clientId = values.get(FIELDS.clientId.apiName) ?? '';
+    const tenant = values.get(FIELDS.tenantId.apiName) ?? '-';
     checks.push(
       pass(
         'metadata-record',
         credential.kind === 'certificate'
-          ? messages.getMessage('check.RecordCertificate', [...summary, credential.name ?? ''])
-          : messages.getMessage('check.Record', summary)
+          ? messages.getMessage('check.RecordCertificate', [record, clientId, tenant, tokenUrl, credential.name ?? ''])
+          : messages.getMessage('check.Record', [record, clientId, tenant, tokenUrl])
       )
     );
   }

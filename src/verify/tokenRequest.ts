@@ -38,11 +38,11 @@ export type TokenAnswer =
   | { kind: 'unreachable'; reason: string }
   | { kind: 'unexpected'; status: number; contentType: string };
 
-export const TOKEN_TIMEOUT_MS = 30000;
+export const TOKEN_TIMEOUT_MS = 30_000;
 
 /** The form body the plugin sends: grant, client id and secret (or assertion), then scope (v2) or resource (v1). */
 export function tokenRequestBody(spec: TokenRequestSpec, credential: AppCredential): URLSearchParams {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: spec.clientId });
+  const form = new URLSearchParams({ 'grant_type': 'client_credentials', 'client_id': spec.clientId });
   if (credential.kind === 'secret') form.set('client_secret', credential.secret);
   else {
     form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);

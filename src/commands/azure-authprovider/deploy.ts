@@ -1,12 +1,12 @@
 import { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { Flags } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
 import { secretsFromEnv } from '../../spec/configFile.js';
-import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
+import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
-import { needsClientSecret, SECRET_ENV } from '../../spec/clientSecret.js';
+import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../spec/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
 
@@ -15,7 +15,7 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type { DeployOutcome };
 
-export default class Deploy extends SecretCommand<DeployOutcome> {
+export default class Deploy extends SfCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -24,7 +24,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     'target-org': Flags.requiredOrg(),
     ...providerFlags,
     ...configFileFlag,
-    ...secretStdinFlag,
+    'client-secret-stdin': clientSecretStdinFlag,
     'api-version': Flags.string({ summary: messages.getMessage('flags.api-version.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'test-level': Flags.option({ summary: messages.getMessage('flags.test-level.summary'), options: TEST_LEVELS })(),
@@ -49,20 +49,20 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     const { input, naming, config } = await bundleInputOf(flags, metadata);
     // Without a secret and without a person to ask, fail before touching the org; a certificate provider needs none.
     const known =
-      config || !input.providers.some(needsClientSecret)
+      config !== undefined || !input.providers.some(needsClientSecret)
         ? undefined
-        : await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+        : await knownSecret(this, flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
 
     const stages = stageProgress(this.spinner);
     const outcome = await deployBundle({
       input,
       naming,
       secrets: config
-        ? () => secretsFromEnv(config)
+        ? (): Record<string, ClientSecret> => secretsFromEnv(config)
         : known
-          ? (providers) => Object.fromEntries(providers.map((provider) => [provider.name, known]))
+          ? (providers): Record<string, ClientSecret> => Object.fromEntries(providers.map((provider) => [provider.name, known]))
           : undefined,
-      askSecret: async () => this.promptForSecret(),
+      askSecret: async () => promptForSecret(this),
       org: flags['target-org'],
       dryRun: flags['dry-run'],
       testLevel: flags['test-level'] as TestLevel | undefined,

@@ -6,27 +6,29 @@ import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/r
 import { stageProgress } from '../../ux/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
 
 export type { RemoveOutcome };
 
+const listing = (plan: Removal[]): string => plan.map((removal) => `  ${removal.type} ${removal.name}`).join('\n');
+
 export default class Remove extends SfCommand<RemoveOutcome> {
-  public static readonly summary = messages.getMessage('remove.summary');
-  public static readonly description = messages.getMessage('remove.description');
-  public static readonly examples = messages.getMessages('remove.examples');
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     name: Flags.string({
       char: 'n',
-      summary: messages.getMessage('remove.flags.name.summary'),
+      summary: messages.getMessage('flags.name.summary'),
       exclusive: ['all'],
     }),
-    all: Flags.boolean({ summary: messages.getMessage('remove.flags.all.summary'), default: false }),
+    all: Flags.boolean({ summary: messages.getMessage('flags.all.summary'), default: false }),
     'permission-set': providerFlags['permission-set'],
-    'dry-run': Flags.boolean({ summary: messages.getMessage('remove.flags.dry-run.summary'), default: false }),
-    'no-prompt': Flags.boolean({ summary: messages.getMessage('remove.flags.no-prompt.summary'), default: false }),
-    wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('remove.flags.wait.summary'), default: Duration.minutes(33), min: 1 }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
+    'no-prompt': Flags.boolean({ summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
+    wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary'), default: Duration.minutes(33), min: 1 }),
   };
 
   public async run(): Promise<RemoveOutcome> {
@@ -45,24 +47,20 @@ export default class Remove extends SfCommand<RemoveOutcome> {
       confirm: async (plan) => {
         if (flags['no-prompt']) return true;
         stages.stop();
-        return this.confirm({ message: messages.getMessage('remove.prompt.Confirm', [plan.length, username, this.listing(plan)]) });
+        return this.confirm({ message: messages.getMessage('prompt.Confirm', [plan.length, username, listing(plan)]) });
       },
       onStage: (stage) => stages.start(stage),
     });
     stages.stop();
     if (outcome.status === 'Planned') {
-      this.log(messages.getMessage('remove.output.Plan', [outcome.providers.join(', ') || '-', outcome.removals.length]));
-      this.log(this.listing(outcome.removals));
+      this.log(messages.getMessage('output.Plan', [outcome.providers.join(', ') || '-', outcome.removals.length]));
+      this.log(listing(outcome.removals));
     } else if (outcome.status === 'Cancelled') {
-      this.log(messages.getMessage('remove.output.Cancelled'));
+      this.log(messages.getMessage('output.Cancelled'));
     } else {
-      const left = outcome.remaining.join(', ') || messages.getMessage('remove.output.None');
-      this.log(messages.getMessage('remove.output.Done', [outcome.providers.join(', '), username, outcome.removals.length, left]));
+      const left = outcome.remaining.join(', ') || messages.getMessage('output.None');
+      this.log(messages.getMessage('output.Done', [outcome.providers.join(', '), username, outcome.removals.length, left]));
     }
     return outcome;
-  }
-
-  private listing(plan: Removal[]): string {
-    return plan.map((removal) => `  ${removal.type} ${removal.name}`).join('\n');
   }
 }

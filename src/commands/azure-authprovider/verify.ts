@@ -1,7 +1,7 @@
 import { Messages, SfError } from '@salesforce/core';
-import { Flags } from '@salesforce/sf-plugins-core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
-import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
+import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
 import type { Check } from '../../verify/checks.js';
@@ -13,7 +13,7 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
 
 export type { VerifyOutcome };
 
-export default class Verify extends SecretCommand<VerifyOutcome> {
+export default class Verify extends SfCommand<VerifyOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -24,7 +24,7 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
     'tenant-id': providerFlags['tenant-id'],
     'client-id': providerFlags['client-id'],
     'client-secret': providerFlags['client-secret'],
-    ...secretStdinFlag,
+    'client-secret-stdin': clientSecretStdinFlag,
     cloud: providerFlags.cloud,
     'token-url': Flags.string({
       summary: messages.getMessage('flags.token-url.summary'),
@@ -61,13 +61,13 @@ export default class Verify extends SecretCommand<VerifyOutcome> {
     if (flags.name !== undefined && !org) throw new SfError(messages.getMessage('error.NoOrg'), 'NoOrg', [], 2);
     const certificate = flags['certificate-file'] ? { certificateFile: flags['certificate-file'], privateKeyFile: flags['private-key-file']! } : undefined;
     const needsSecret = local && !certificate;
-    const known = needsSecret ? await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
+    const known = needsSecret ? await knownSecret(this, flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
 
     const stages = stageProgress(this.spinner);
     const outcome = await verifyProvider({
       input: providerInputFromFlags(flags),
       local,
-      secret: async () => known ?? this.promptForSecret(),
+      secret: async () => known ?? promptForSecret(this),
       certificate,
       org,
       path: flags.path,
