@@ -17,6 +17,7 @@ import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, t
 import { openBrowser } from './deploy/openBrowser.js';
 import { storeClientCredentials } from './deploy/nativeCredentials.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
+import { EXIT_CODES } from './exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -257,7 +258,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
         }
       } catch (error) {
         const reason = (error as Error).message.trim().replace(/\.$/, '');
-        throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);
+        throw messages.createError('error.AfterDeploy', [report.deployId, reason], [], EXIT_CODES['after-deploy']);
       }
     }
     const plugin = provider.mode === 'plugin';

@@ -16,7 +16,7 @@ const PERMISSION_SET_PREFIX = '0PS';
 
 async function lookUp(conn: Connection, permissionSet: string): Promise<string> {
   const { records } = await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSet WHERE Name = ${soqlString(permissionSet)}`);
-  if (records.length === 0) throw new SfError(messages.getMessage('error.PermissionSetMissing', [permissionSet]), 'PermissionSetMissing');
+  if (records.length === 0) throw messages.createError('error.PermissionSetMissing', [permissionSet]);
   return records[0].Id;
 }
 

@@ -4,7 +4,8 @@
  */
 import { text } from 'node:stream/consumers';
 import { Messages, SfError } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../pluginCommand.js';
 import { checkClientSecret } from '../spec/providerSpec.js';
 import { clientSecretFrom, type ClientSecret } from '../spec/clientSecret.js';
 
@@ -21,13 +22,13 @@ export const secretStdinFlag = {
   }),
 };
 
-export abstract class SecretCommand<T> extends SfCommand<T> {
+export abstract class SecretCommand<T> extends PluginCommand<T> {
   /**
    * The secret from --client-secret, standard input (--client-secret-stdin) or the environment. Without one,
-   * `required` (the command's message) is thrown unless a prompt can ask later; then undefined is returned and
+   * `required()` (the command's error) is thrown unless a prompt can ask later; then undefined is returned and
    * `promptForSecret` does it.
    */
-  protected async knownSecret(flags: { 'client-secret'?: string; 'client-secret-stdin'?: boolean }, required: string): Promise<ClientSecret | undefined> {
+  protected async knownSecret(flags: { 'client-secret'?: string; 'client-secret-stdin'?: boolean }, required: () => SfError): Promise<ClientSecret | undefined> {
     if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
     if (flags['client-secret-stdin']) {
       // One trailing line break is what `echo` or a here-string adds; the secret itself cannot hold one.
@@ -35,7 +36,7 @@ export abstract class SecretCommand<T> extends SfCommand<T> {
       return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
     }
     const known = clientSecretFrom(flags['client-secret']);
-    if (!known && !this.canPrompt()) throw new SfError(required, 'SecretRequired', [], 2);
+    if (!known && !this.canPrompt()) throw required();
     return known;
   }
 

@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
@@ -8,6 +8,8 @@ import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
 import { needsClientSecret, SECRET_ENV } from '../../spec/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -18,13 +20,20 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout');
+  public static readonly envVariablesSection = environmentHelp(['secret', 'configSecrets', 'browser', 'apiVersion'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     ...providerFlags,
     ...configFileFlag,
     ...secretStdinFlag,
-    'api-version': Flags.string({ summary: messages.getMessage('flags.api-version.summary') }),
+    // sf's org API version flag: format checked while parsing, default from the org-api-version config variable.
+    'api-version': Flags.orgApiVersion({
+      char: 'a',
+      summary: messages.getMessage('flags.api-version.summary'),
+      description: messages.getMessage('flags.api-version.description'),
+    }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'test-level': Flags.option({ summary: messages.getMessage('flags.test-level.summary'), options: TEST_LEVELS })(),
     'assign-to': Flags.string({ summary: messages.getMessage('flags.assign-to.summary'), multiple: true }),
@@ -50,7 +59,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     const known =
       config || !input.providers.some(needsClientSecret)
         ? undefined
-        : await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+        : await this.knownSecret(flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
 
     const outcome = await deployBundle({
       input,
@@ -88,7 +97,7 @@ export default class Deploy extends SecretCommand<DeployOutcome> {
     });
     this.spinner.stop();
     this.present(outcome);
-    if (outcome.status === 'Failed') process.exitCode = 1;
+    if (outcome.status === 'Failed') process.exitCode = EXIT_CODES.failed;
     return outcome;
   }
 

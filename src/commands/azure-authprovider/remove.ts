@@ -1,18 +1,23 @@
-import { Messages, SfError } from '@salesforce/core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
 import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/removeProvider.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
 
 export type { RemoveOutcome };
 
-export default class Remove extends SfCommand<RemoveOutcome> {
+export default class Remove extends PluginCommand<RemoveOutcome> {
   public static readonly summary = messages.getMessage('remove.summary');
   public static readonly description = messages.getMessage('remove.description');
   public static readonly examples = messages.getMessages('remove.examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'timeout');
+  public static readonly envVariablesSection = environmentHelp([], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -32,7 +37,7 @@ export default class Remove extends SfCommand<RemoveOutcome> {
     const { flags } = await this.parse(Remove);
     const org = flags['target-org'];
     const canAsk = !this.jsonEnabled() && process.stdin.isTTY === true;
-    if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw new SfError(messages.getMessage('error.NoPrompt'), 'NoPrompt', [], 2);
+    if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
     const username = org.getUsername() ?? '';
     const outcome = await removeProvider({
       org,

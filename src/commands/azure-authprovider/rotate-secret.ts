@@ -1,9 +1,11 @@
-import { Messages } from '@salesforce/core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { providerFlags } from '../../flags/providerFlags.js';
 import { SecretCommand, secretStdinFlag } from '../../flags/secretCommand.js';
 import { rotateSecret, type RotateOutcome } from '../../manage/rotateSecret.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -14,6 +16,8 @@ export default class RotateSecret extends SecretCommand<RotateOutcome> {
   public static readonly summary = messages.getMessage('rotate.summary');
   public static readonly description = messages.getMessage('rotate.description');
   public static readonly examples = messages.getMessages('rotate.examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'credentials', 'unreachable', 'org-setup');
+  public static readonly envVariablesSection = environmentHelp(['secret'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -26,7 +30,7 @@ export default class RotateSecret extends SecretCommand<RotateOutcome> {
 
   public async run(): Promise<RotateOutcome> {
     const { flags } = await this.parse(RotateSecret);
-    const known = await this.knownSecret(flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    const known = await this.knownSecret(flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
     const outcome = await rotateSecret({
       org: flags['target-org'],
       name: flags.name,
