@@ -13,6 +13,10 @@ module.exports = {
     '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true } }],
     // Versions are chosen where connections are used: the bundle's for deploy, the org's own for every read.
     'sf-plugin/get-connection-with-version': 'off',
+    // Commands extend PluginCommand, an SfCommand that adds no flags (none to spread; sf's own base flags come through
+    // oclif's baseFlags) and only gives errors thrown while parsing the command line exit code 2.
+    'sf-plugin/only-extend-SfCommand': 'off',
+    'sf-plugin/spread-base-flags': 'off',
     // Unicode code points are written as the Unicode tables print them (0x1b000), not in groups of two digits.
     'unicorn/numeric-separators-style': ['warn', { hexadecimal: { onlyIfContainsSeparator: true } }],
   },

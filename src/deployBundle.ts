@@ -3,7 +3,7 @@
  * secret -> one atomic Metadata API deploy -> permission set assignments -> principal authentication -> a result
  * the command presents and --json returns. Every step after the deploy is idempotent, so a re-run completes them.
  */
-import { Messages, SfError, type Connection, type Org } from '@salesforce/core';
+import { Messages, type Connection, type Org } from '@salesforce/core';
 import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
@@ -17,6 +17,7 @@ import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, t
 import { openBrowser } from './deploy/openBrowser.js';
 import { storeClientCredentials } from './deploy/nativeCredentials.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
+import { EXIT_CODES } from './exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -212,7 +213,7 @@ async function afterDeploy(options: DeployOptions, deployed: Deployed, provider:
     return { assignments, authentication: await authenticate(options, provider, status, url) };
   } catch (error) {
     const reason = (error as Error).message.trim().replace(/\.$/, '');
-    throw new SfError(messages.getMessage('error.AfterDeploy', [report.deployId, reason]), 'AfterDeployFailed', [], 4);
+    throw messages.createError('error.AfterDeploy', [report.deployId, reason], [], EXIT_CODES['after-deploy']);
   }
 }
 

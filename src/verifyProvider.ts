@@ -4,17 +4,18 @@
  * a callout through the Named Credential. The result lists every check; the first failure sets the exit code.
  */
 import { tmpdir } from 'node:os';
-import { Messages, SfError, type Org } from '@salesforce/core';
-import { parseCalloutPath, parseProviderNames, parseTokenRequestSpec, type ProviderInput, type ProviderNames, type TokenRequestSpec } from './spec/providerSpec.js';
+import { Messages, type Org } from '@salesforce/core';
+import { invalidInput, parseCalloutPath, parseProviderNames, parseTokenRequestSpec, type ProviderInput, type ProviderNames, type TokenRequestSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
 import { certificateCredential, type CertificateCredential } from './spec/certificateCredential.js';
 import type { AppCredential } from './verify/tokenRequest.js';
 import { CLOUD_HOSTS, CLOUDS } from './spec/platform.js';
 import { describeOrg } from './org/orgProfile.js';
-import { EXIT_CODES, firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
+import { firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
 import { checkTokenLocally, type TokenSummary } from './verify/localTokenCheck.js';
 import { checkOrgPieces } from './verify/orgPieces.js';
 import { runCalloutCheck, runTokenCheck } from './verify/apexRuns.js';
+import { EXIT_CODES } from './exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -56,7 +57,7 @@ type Plan = { token?: TokenRequestSpec; names?: ProviderNames; path?: string; ce
 
 /** Validates everything before the first request, so a typo never costs a round trip. */
 function plan(options: VerifyOptions): Plan {
-  if (!options.local && !options.org) throw new SfError(messages.getMessage('error.NothingToVerify'), 'NothingToVerify', [], 2);
+  if (!options.local && !options.org) throw messages.createError('error.NothingToVerify', [], [], EXIT_CODES['invalid-input']);
   const problems: string[] = [];
   const attempt = <T>(parse: () => T): T | undefined => {
     try {
@@ -72,7 +73,7 @@ function plan(options: VerifyOptions): Plan {
     path: attempt(() => parseCalloutPath(options.path)),
     certificate: options.certificate ? attempt(() => certificateCredential(options.certificate!.certificateFile, options.certificate!.privateKeyFile)) : undefined,
   };
-  if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
+  if (problems.length > 0) throw invalidInput([problems.join('\n')]);
   return result;
 }
 

@@ -3,8 +3,9 @@
  * reporting progress. Polling starts fast, so a short deploy is noticed at once, and slows as the deploy runs long.
  */
 import type { Connection } from '@salesforce/core';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { DeployResult } from '@jsforce/jsforce-node/lib/api/metadata.js';
+import { EXIT_CODES } from '../exitCodes.js';
 import { sleep, withRetries, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -83,9 +84,9 @@ export async function deployPackage(conn: Connection, zip: Buffer, request: Depl
     if (result.done) return result;
     const elapsed = Date.now() - started;
     if (elapsed >= request.waitMs) {
-      throw new SfError(messages.getMessage('error.Timeout', [Math.ceil(request.waitMs / 1000), submitted.id]), 'DeployTimeout', [
-        messages.getMessage('error.Timeout.action', [submitted.id]),
-      ], 69).setData({ deployId: submitted.id });
+      throw messages
+        .createError('error.DeployTimeout', [Math.ceil(request.waitMs / 1000), submitted.id], [submitted.id], EXIT_CODES.timeout)
+        .setData({ deployId: submitted.id });
     }
     // eslint-disable-next-line no-await-in-loop
     await sleep(Math.min(POLL_MAX_MS, Math.max(POLL_MIN_MS, elapsed / POLL_FRACTION), request.waitMs - elapsed));

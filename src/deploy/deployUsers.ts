@@ -2,8 +2,9 @@
  * The users a deploy depends on: each provider's execution user, the --assign-to users and the deploying user. Every
  * one must be an active user of the org (read with findUsers), checked before anything is sent.
  */
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { OrgUser } from '../org/orgProfile.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -29,7 +30,7 @@ export function checkUsers(wanted: WantedUsers, users: readonly OrgUser[], assig
     if (!user) problems.push(messages.getMessage('error.UnknownUser', [flag, username]));
     else if (!user.isActive) problems.push(messages.getMessage('error.InactiveUser', [flag, user.username]));
   }
-  if (problems.length > 0) throw new SfError(problems.join('\n'), 'InvalidInput', [], 2);
+  if (problems.length > 0) throw messages.createError('error.Users', [problems.join('\n')], [], EXIT_CODES['invalid-input']);
   const assignees = [deployer, ...assignTo].map((name) => users.find((user) => sameUser(user.username, name))!);
   return assignees.filter((user, index) => assignees.findIndex((other) => other.id === user.id) === index);
 }

@@ -3,10 +3,11 @@
  * version supports, and the deploying user as execution user. What the org cannot take is refused here, before
  * anything is rendered or sent, naming the flag to change.
  */
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { BundleInput } from '../spec/providerSpec.js';
 import { MAX_API_VERSION, MIN_API_VERSION, MIN_API_VERSION_EXTERNAL } from '../spec/platform.js';
 import type { OrgProfile } from '../org/orgProfile.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -16,21 +17,16 @@ const major = (version: string): number => Number.parseInt(version, 10);
 export function withOrgDefaults(input: BundleInput, org: Pick<OrgProfile, 'maxApiVersion' | 'username'>): BundleInput {
   const orgMax = major(org.maxApiVersion);
   if (orgMax < MIN_API_VERSION) {
-    throw new SfError(messages.getMessage('error.OrgTooOld', [org.maxApiVersion, `${MIN_API_VERSION}.0`]), 'OrgTooOld', [], 3);
+    throw messages.createError('error.OrgTooOld', [org.maxApiVersion, `${MIN_API_VERSION}.0`], [], EXIT_CODES['org-too-old']);
   }
   const requested = input.apiVersion?.trim();
   if (requested && Number.isFinite(major(requested)) && major(requested) > orgMax) {
-    throw new SfError(messages.getMessage('error.ApiVersionAboveOrg', [requested, org.maxApiVersion]), 'InvalidInput', [], 2);
+    throw messages.createError('error.ApiVersionAboveOrg', [requested, org.maxApiVersion], [org.maxApiVersion], EXIT_CODES['invalid-input']);
   }
   const apiVersion = requested || `${Math.min(orgMax, MAX_API_VERSION)}.0`;
   const externalPossible = major(apiVersion) >= MIN_API_VERSION_EXTERNAL;
   if (!requested && !externalPossible && input.providers.some((provider) => provider.model === 'external')) {
-    throw new SfError(
-      messages.getMessage('error.ExternalNeedsNewerOrg', [org.maxApiVersion, `${MIN_API_VERSION_EXTERNAL}.0`]),
-      'InvalidInput',
-      [],
-      2
-    );
+    throw messages.createError('error.ExternalNeedsNewerOrg', [org.maxApiVersion, `${MIN_API_VERSION_EXTERNAL}.0`], [], EXIT_CODES['invalid-input']);
   }
   return {
     apiVersion,

@@ -3,7 +3,7 @@
  * as soon as deploy ends. Assigning twice is a no-op: existing assignments are reported, never duplicated.
  */
 import type { Connection } from '@salesforce/core';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import { soqlString, type OrgUser } from '../org/orgProfile.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -16,7 +16,7 @@ const PERMISSION_SET_PREFIX = '0PS';
 
 async function lookUp(conn: Connection, permissionSet: string): Promise<string> {
   const { records } = await conn.query<{ Id: string }>(`SELECT Id FROM PermissionSet WHERE Name = ${soqlString(permissionSet)}`);
-  if (records.length === 0) throw new SfError(messages.getMessage('error.PermissionSetMissing', [permissionSet]), 'PermissionSetMissing');
+  if (records.length === 0) throw messages.createError('error.PermissionSetMissing', [permissionSet]);
   return records[0].Id;
 }
 

@@ -3,11 +3,12 @@
  * input. Flags only collect text: all validation happens in parseBundleSpec, so messages are the same everywhere.
  */
 import { Flags } from '@salesforce/sf-plugins-core';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { BundleInput, FieldNaming, ProviderInput } from '../spec/providerSpec.js';
 import type { ConfigFile } from '../spec/configFile.js';
 import { AUTH_KINDS, CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION, MODES } from '../spec/platform.js';
 import { needsClientSecret } from '../spec/clientSecret.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
@@ -114,7 +115,7 @@ type SecretFlagValues = { 'client-secret'?: string; 'client-secret-stdin'?: bool
 function refuseUnusedSecret(flags: SecretFlagValues, input: BundleInput): void {
   const given = flags['client-secret'] !== undefined ? '--client-secret' : flags['client-secret-stdin'] ? '--client-secret-stdin' : undefined;
   if (given && !input.providers.some(needsClientSecret)) {
-    throw new SfError(messages.getMessage('error.SecretWithCertificate', [given, given]), 'InvalidInput', [], 2);
+    throw messages.createError('error.SecretWithCertificate', [given], [given], EXIT_CODES['invalid-input']);
   }
 }
 
@@ -136,7 +137,7 @@ export async function bundleInputOf(
   const given = Object.keys(providerFlags).filter(
     (key) => key !== 'client-secret' && (flags as Record<string, unknown>)[key] !== undefined && metadata.flags[key]?.setFromDefault !== true
   );
-  if (given.length > 0) throw new SfError(messages.getMessage('error.ConfigAndFlags', [given.map((key) => `--${key}`).join(', ')]), 'InvalidInput', [], 2);
+  if (given.length > 0) throw messages.createError('error.ConfigAndFlags', [given.map((key) => `--${key}`).join(', ')], [], EXIT_CODES['invalid-input']);
   const { configNaming, readConfigFile } = await import('../spec/configFile.js');
   const config = await readConfigFile(path);
   const naming = configNaming(path);

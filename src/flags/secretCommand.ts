@@ -1,10 +1,10 @@
 /*
  * What every command that needs the client secret does the same way: warn when it comes as a flag, take it from
  * the environment, and ask with a hidden prompt only when someone can answer (an interactive terminal, no --json).
- * Commands extend SfCommand itself and call these with themselves.
+ * Commands call these with themselves.
  */
 import { text } from 'node:stream/consumers';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages, type SfError } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
 import { checkClientSecret } from '../spec/providerSpec.js';
 import { clientSecretFrom, type ClientSecret } from '../spec/clientSecret.js';
@@ -27,13 +27,13 @@ const canPrompt = (command: SecretAsker): boolean => !command.jsonEnabled() && p
 
 /**
  * The secret from --client-secret, standard input (--client-secret-stdin) or the environment. Without one,
- * `required` (the command's message) is thrown unless a prompt can ask later; then undefined is returned and
+ * `required()` (the command's error) is thrown unless a prompt can ask later; then undefined is returned and
  * `promptForSecret` does it.
  */
 export async function knownSecret(
   command: SecretAsker,
   flags: { 'client-secret'?: string; 'client-secret-stdin'?: boolean },
-  required: string
+  required: () => SfError
 ): Promise<ClientSecret | undefined> {
   if (flags['client-secret'] !== undefined) command.warn(messages.getMessage('warning.SecretOnCommandLine'));
   if (flags['client-secret-stdin']) {
@@ -42,7 +42,7 @@ export async function knownSecret(
     return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
   }
   const known = clientSecretFrom(flags['client-secret']);
-  if (!known && !canPrompt(command)) throw new SfError(required, 'SecretRequired', [], 2);
+  if (!known && !canPrompt(command)) throw required();
   return known;
 }
 

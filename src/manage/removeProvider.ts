@@ -4,7 +4,7 @@
  * when no remaining provider uses that host, and the shared class and type when no provider remains. Every step
  * skips what is already gone, so a run that stopped half-way is completed by running it again.
  */
-import { Messages, SfError, type Connection, type Org } from '@salesforce/core';
+import { Messages, type Connection, type Org } from '@salesforce/core';
 import { parseProviderNames, remoteSiteNameFor, type ProviderInput } from '../spec/providerSpec.js';
 import { SHARED, defaultPermissionSet } from '../spec/platform.js';
 import { describeOrg, soqlString } from '../org/orgProfile.js';
@@ -14,6 +14,7 @@ import { destructivePackage, metadataZip } from '../deploy/metadataPackage.js';
 import { deployPackage } from '../deploy/deployPackage.js';
 import { deployReport } from '../deploy/deployReport.js';
 import { DEFAULT_RETRY } from '../deploy/retry.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -90,7 +91,7 @@ async function deleteOne(conn: Connection, removal: Removal): Promise<void> {
   if (removal.type === 'PermissionSet') await unassign(conn, removal.name);
   const [result] = asList(await conn.metadata.delete(removal.type as 'PermissionSet', [removal.name]));
   if (!result?.success) {
-    throw new SfError(messages.getMessage('error.DeleteFailed', [removal.type, removal.name, crudProblem(result)]), 'DeleteFailed', [], 1);
+    throw messages.createError('error.DeleteFailed', [removal.type, removal.name, crudProblem(result)], [], EXIT_CODES.failed);
   }
 }
 
@@ -109,18 +110,18 @@ async function deleteShared(org: Org, removals: Removal[], waitMs: number): Prom
   const report = deployReport(result, 'NoTestRun');
   if (!report.success) {
     const problem = report.componentFailures.map((failure) => `${failure.type} ${failure.name}: ${failure.problem}`).join('; ') || report.errorMessage || '';
-    throw new SfError(messages.getMessage('error.SharedDeleteFailed', [report.deployId, problem]), 'DeleteFailed', [], 1);
+    throw messages.createError('error.SharedDeleteFailed', [report.deployId, problem], [], EXIT_CODES.failed);
   }
 }
 
 export async function removeProvider(options: RemoveOptions): Promise<RemoveOutcome> {
-  if (!options.all && options.input.name === undefined) throw new SfError(messages.getMessage('error.NameOrAll'), 'InvalidInput', [], 2);
+  if (!options.all && options.input.name === undefined) throw messages.createError('error.NameOrAll', [], [], EXIT_CODES['invalid-input']);
   const names = options.all ? undefined : parseProviderNames(options.input);
   const conn = options.org.getConnection();
   options.onStage?.(messages.getMessage('stage.Find'));
   const providers = await findProviders(conn);
   const targets = options.all ? providers : providers.filter((provider) => provider.name.toLowerCase() === names!.name.toLowerCase());
-  if (!options.all && targets.length === 0) throw new SfError(messages.getMessage('error.NotOurProvider', [names!.name, SHARED.pluginClass]), 'ProviderNotFound', [], 2);
+  if (!options.all && targets.length === 0) throw messages.createError('error.NotOurProvider', [names!.name, SHARED.pluginClass], [], EXIT_CODES['invalid-input']);
   const remaining = providers.filter((provider) => !targets.includes(provider));
   const permissionSetOf = (name: string): string => (names && name.toLowerCase() === names.name.toLowerCase() ? names.permissionSet : defaultPermissionSet(name));
   const removals = await plan(conn, targets, remaining, permissionSetOf);

@@ -4,7 +4,7 @@
  * the secret changed) or, in native mode, the External Credential's principal (Connect REST). No code is deployed,
  * so no tests run and production orgs need no deploy window.
  */
-import { Messages, SfError, type Org } from '@salesforce/core';
+import { Messages, type Org } from '@salesforce/core';
 import { parseProviderNames, parseTokenRequestSpec } from '../spec/providerSpec.js';
 import type { ClientSecret } from '../spec/clientSecret.js';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../spec/platform.js';
@@ -12,7 +12,8 @@ import { asList, crudProblem, parameters, readComponent, recordRef, textValue, t
 import { isOurNativeCredential, isOurProvider, nativeSettings } from '../org/providersInOrg.js';
 import { storedClientId, storeClientCredentials } from '../deploy/nativeCredentials.js';
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
-import { EXIT_CODES, firstFailure, type Check } from '../verify/checks.js';
+import { firstFailure, type Check } from '../verify/checks.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -55,12 +56,12 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
   const conn = org.getConnection();
   const { fullName } = recordRef(textValue(provider.customMetadataTypeRecord) ?? '');
   const component = await readComponent(conn, 'CustomMetadata', fullName);
-  if (!component) throw new SfError(messages.getMessage('error.RecordMissing', [fullName, name]), 'RecordMissing', [], 20);
+  if (!component) throw messages.createError('error.RecordMissing', [fullName, name], [], EXIT_CODES['org-setup']);
   const values = asList(component.values as Component | Component[] | undefined).map((entry) => ({ field: textValue(entry.field) ?? '', value: textValue(entry.value) }));
   const value = (field: string): string | undefined => values.find((entry) => entry.field === field)?.value;
   // A certificate provider has no secret: writing one would change nothing the plugin uses.
   if (value(FIELDS.authMethod.apiName) === 'certificate') {
-    throw new SfError(messages.getMessage('error.CertificateProvider', [name, value(FIELDS.certificateName.apiName) ?? '-']), 'CertificateProvider', [], 2);
+    throw messages.createError('error.CertificateProvider', [name, value(FIELDS.certificateName.apiName) ?? '-'], [], EXIT_CODES['invalid-input']);
   }
   return {
     mode: 'plugin',
@@ -75,7 +76,7 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
         values: values.map((entry) => ({ field: entry.field, value: entry.field === FIELDS.clientSecret.apiName ? secret : entry.value ?? null })),
       };
       const [result] = asList(await conn.metadata.upsert('CustomMetadata', updated as never));
-      if (!result?.success) throw new SfError(messages.getMessage('error.WriteFailed', [fullName, crudProblem(result)]), 'WriteFailed', [], 1);
+      if (!result?.success) throw messages.createError('error.WriteFailed', [fullName, crudProblem(result)], [], EXIT_CODES.failed);
     },
   };
 }
@@ -86,7 +87,7 @@ async function principalHome(org: Org, name: string, externalCredential: Compone
   const principal = parameters(externalCredential, 'externalCredentialParameters').find((param) => param.parameterType === 'NamedPrincipal')?.parameterName ?? DEFAULT_PRINCIPAL;
   const target = { externalCredential: name, principal };
   const clientId = await storedClientId(conn, target);
-  if (!clientId) throw new SfError(messages.getMessage('error.NoStoredClientId', [principal, name]), 'CredentialsMissing', [], 20);
+  if (!clientId) throw messages.createError('error.NoStoredClientId', [principal, name], [], EXIT_CODES['org-setup']);
   return {
     mode: 'native',
     where: messages.getMessage('rotate.PrincipalOf', [principal, name]),
@@ -101,7 +102,7 @@ async function secretHome(org: Org, name: string): Promise<SecretHome> {
   const [provider, externalCredential] = await Promise.all([readComponent(conn, 'AuthProvider', name), readComponent(conn, 'ExternalCredential', name)]);
   if (isOurProvider(provider)) return recordHome(org, name, provider);
   if (isOurNativeCredential(externalCredential)) return principalHome(org, name, externalCredential);
-  throw new SfError(messages.getMessage('error.NotOurProvider', [name, SHARED.pluginClass]), 'ProviderNotFound', [], 2);
+  throw messages.createError('error.NotOurProvider', [name, SHARED.pluginClass], [], EXIT_CODES['invalid-input']);
 }
 
 export async function rotateSecret(options: RotateOptions): Promise<RotateOutcome> {

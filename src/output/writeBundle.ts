@@ -4,8 +4,9 @@
  */
 import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import type { BundleFile } from '../render/renderBundle.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'output');
@@ -24,16 +25,16 @@ async function existing(path: string): Promise<'missing' | 'file' | 'other'> {
 /** Resolves each file's target and refuses any that would leave the output directory or replace a non-file. */
 async function plan(files: BundleFile[], outputDir: string): Promise<Array<BundleFile & { target: string; state: FileState }>> {
   const root = resolve(outputDir);
-  if ((await existing(root)) === 'file') throw new SfError(messages.getMessage('error.NotADirectory', [outputDir]), 'InvalidOutputDir', [], 2);
+  if ((await existing(root)) === 'file') throw messages.createError('error.NotADirectory', [outputDir], [], EXIT_CODES['invalid-input']);
   return Promise.all(
     files.map(async (file) => {
       const target = resolve(root, file.path);
       const inside = relative(root, target);
       if (inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
-        throw new SfError(messages.getMessage('error.OutsideOutputDir', [file.path]), 'InvalidOutputDir');
+        throw messages.createError('error.OutsideOutputDir', [file.path], [], EXIT_CODES.failed);
       }
       const kind = await existing(target);
-      if (kind === 'other') throw new SfError(messages.getMessage('error.NotAFile', [target]), 'InvalidOutputDir');
+      if (kind === 'other') throw messages.createError('error.NotAFile', [target], [], EXIT_CODES.failed);
       const state: FileState =
         kind === 'missing' ? 'created' : (await readFile(target, 'utf8')) === file.content ? 'unchanged' : 'changed';
       return { ...file, target, state };
@@ -64,7 +65,7 @@ export async function writeBundle(files: BundleFile[], outputDir: string): Promi
   } catch (error) {
     await Promise.all(written.map(({ temp }) => rm(temp, { force: true })));
     await Promise.all(createdDirs.reverse().map((dir) => rm(dir, { recursive: true, force: true })));
-    throw new SfError(messages.getMessage('error.WriteFailed', [outputDir, (error as Error).message]), 'WriteFailed');
+    throw messages.createError('error.WriteFailed', [outputDir, (error as Error).message], [], EXIT_CODES.failed);
   }
   await Promise.all(staged.map(({ temp, target }) => rename(temp, target)));
   return planned.map((file) => ({

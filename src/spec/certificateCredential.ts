@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Messages, SfError } from '@salesforce/core';
 import { thumbprintOf } from '../verify/clientAssertion.js';
+import { EXIT_CODES } from '../exitCodes.js';
 import { FLAG_OF, type BundleInput, type FieldNaming } from './providerSpec.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -14,7 +15,7 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
 
 export type CertificateCredential = { kind: 'certificate'; certificatePem: string; privateKeyPem: string };
 
-const refuse = (key: string, tokens: string[]): SfError => new SfError(messages.getMessage(key, tokens), 'InvalidInput', [], 2);
+const refuse = (key: string, tokens: string[]): SfError => messages.createError(key, tokens, [], EXIT_CODES['invalid-input']);
 
 function read(path: string, flag: string): string {
   try {

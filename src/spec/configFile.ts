@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Messages, SfError } from '@salesforce/core';
+import { EXIT_CODES } from '../exitCodes.js';
 import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js';
 import { checkClientSecret } from './providerSpec.js';
 import { needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
@@ -19,7 +20,7 @@ const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/config.schema.json', im
 export type ConfigProvider = ProviderInput & { clientSecretEnv?: string };
 export type ConfigFile = { path: string; input: BundleInput; secretEnv: Record<string, string> };
 
-const invalid = (message: string): SfError => new SfError(message, 'InvalidConfigFile', [], 2);
+const invalid = (key: string, tokens: string[]): SfError => messages.createError(key, tokens, [], EXIT_CODES['invalid-input']);
 
 async function parse(path: string, text: string): Promise<unknown> {
   try {
@@ -27,7 +28,7 @@ async function parse(path: string, text: string): Promise<unknown> {
     const { parse: parseYaml } = await import('yaml');
     return parseYaml(text) as unknown;
   } catch (error) {
-    throw invalid(messages.getMessage('config.Unparsable', [path, (error as Error).message.split('\n')[0]]));
+    throw invalid('error.ConfigUnparsable', [path, (error as Error).message.split('\n')[0]]);
   }
 }
 
@@ -51,11 +52,11 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw invalid(messages.getMessage('config.Unreadable', [path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]));
+    throw invalid('error.ConfigUnreadable', [path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]);
   }
   const data = await parse(path, text);
   const problems = await schemaProblems(data);
-  if (problems.length > 0) throw invalid(messages.getMessage('config.Invalid', [path, problems.map((problem) => `- ${problem}`).join('\n')]));
+  if (problems.length > 0) throw invalid('error.ConfigInvalid', [path, problems.map((problem) => `- ${problem}`).join('\n')]);
   const { apiVersion, providers } = data as { apiVersion?: string; providers: ConfigProvider[] };
   const secretEnv: Record<string, string> = {};
   const inputs = providers.map(({ clientSecretEnv, ...provider }) => {
@@ -81,6 +82,6 @@ export function secretsFromEnv(config: ConfigFile, env: NodeJS.ProcessEnv = proc
     if (value === undefined || value === '') missing.push(`- ${messages.getMessage('config.SecretMissingFor', [provider, variable])}`);
     else secrets[provider] = { value: checkClientSecret(value, variable), source: variable };
   }
-  if (missing.length > 0) throw new SfError(messages.getMessage('config.SecretsMissing', [config.path, missing.join('\n')]), 'SecretRequired', [], 2);
+  if (missing.length > 0) throw messages.createError('error.ConfigSecretsMissing', [config.path, missing.join('\n')], [SECRET_ENV], EXIT_CODES['invalid-input']);
   return secrets;
 }

@@ -3,6 +3,7 @@
  * acceptable lives here, once; nothing downstream re-checks or re-derives.
  */
 import { Messages, SfError } from '@salesforce/core';
+import { EXIT_CODES } from '../exitCodes.js';
 import {
   AUTH_KINDS,
   CLOUD_HOSTS,
@@ -530,10 +531,14 @@ export function parseCalloutPath(value: string | undefined): string | undefined 
   return value;
 }
 
-function specError(problems: Problem[]): SfError {
-  const lines = problems.map((problem) => messages.getMessage(problem.key, [problem.flag, ...problem.tokens]));
+/** One error for every problem in the input (each a line naming its flag), exit 2. */
+export function invalidInput(lines: string[]): SfError {
   const message = lines.length === 1 ? lines[0] : messages.getMessage('error.Several', [lines.map((line) => `- ${line}`).join('\n')]);
-  return new SfError(message, 'InvalidInput', [], 2);
+  return messages.createError('error.InvalidInput', [message], [], EXIT_CODES['invalid-input']);
+}
+
+function specError(problems: Problem[]): SfError {
+  return invalidInput(problems.map((problem) => messages.getMessage(problem.key, [problem.flag, ...problem.tokens])));
 }
 
 /** The client secret: any non-empty value a custom metadata text field can hold, with no control characters. */
@@ -546,6 +551,6 @@ export function checkClientSecret(secret: string, source: string): string {
         : FORBIDDEN_CHARS.test(secret)
           ? 'error.SecretCharacters'
           : undefined;
-  if (key) throw new SfError(messages.getMessage(key, [source, TEXT_FIELD_MAX]), 'InvalidInput', [], 2);
+  if (key) throw messages.createError(key, [source, TEXT_FIELD_MAX], [], EXIT_CODES['invalid-input']);
   return secret;
 }

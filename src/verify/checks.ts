@@ -2,13 +2,14 @@
  * The result of one verification step, and what a failure means for the exit code: scripts must tell "Entra
  * refused the credentials" from "the org is not set up" without reading the text.
  */
+import type { ExitCodeName } from '../exitCodes.js';
+
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 /** credentials: Entra refused the app or secret; unreachable: no token endpoint answered; org-setup: a piece in the
  * org is missing or not wired; api-access: the API refused the call made with the token. */
-export type FailureCategory = 'credentials' | 'unreachable' | 'org-setup' | 'api-access';
-
-export const EXIT_CODES: Record<FailureCategory, number> = { credentials: 10, unreachable: 11, 'org-setup': 20, 'api-access': 30 };
+// Each category is also the name of its exit code in the plugin's exit-code table (src/exitCodes.ts).
+export type FailureCategory = Extract<ExitCodeName, 'credentials' | 'unreachable' | 'org-setup' | 'api-access'>;
 
 export type Check = {
   /** Stable identifier for scripts, such as token-request or permission-set-assignment. */

@@ -24,7 +24,7 @@ async function orgFor(options: EmulatorOptions = {}): Promise<void> {
 }
 afterEach(async () => emu?.stop());
 
-type Deployed = CliRun & { json: { status: number; result: DeployOutcome; name?: string; message?: string; warnings?: string[] } };
+type Deployed = CliRun & { json: { status: number; result: DeployOutcome; name?: string; message?: string; actions?: string[]; warnings?: string[] } };
 
 /** One deploy run with --json; env adds to (or, with undefined, removes from) the secret and HOME it gets. */
 async function deploy(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Deployed> {
@@ -268,7 +268,15 @@ describe('deploy to a production org (External Credential model)', () => {
     const run = await deploy([...validFlags, '--api-version', '65.0']);
     expect(run.status).toBe(2);
     expect(run.json.message).toContain('--api-version 65.0 is newer than the org supports (up to 64.0)');
+    expect(run.json.actions).toEqual(["Leave --api-version out to use the org's newest version, or give 64.0 or older."]);
     expect(emu.org.callCount('deploy')).toBe(0);
+  });
+
+  it('takes sf\'s org-api-version (here SF_ORG_API_VERSION) as the --api-version default, with sf\'s warning', async () => {
+    const result = await deploy(validFlags, { SF_ORG_API_VERSION: '60.0' });
+    expect(result.status).toBe(0);
+    expect(result.json.result.apiVersion).toBe('60.0');
+    expect(result.json.warnings).toEqual(expect.arrayContaining([expect.stringContaining('60.0')]));
   });
 
   it('reports failing Apex tests as a table, exits 1, and leaves the org unchanged', async () => {
@@ -327,7 +335,7 @@ describe('deploy to a production org (External Credential model)', () => {
   it('fails fast, asking nothing, when a --json run has no secret', async () => {
     const run = await deploy(validFlags, { AZURE_CLIENT_SECRET: undefined });
     expect(run.status).toBe(2);
-    expect(run.json).toMatchObject({ name: 'SecretRequired', message: expect.stringContaining('AZURE_CLIENT_SECRET') });
+    expect(run.json).toMatchObject({ name: 'SecretRequiredError', actions: [expect.stringContaining('AZURE_CLIENT_SECRET')] });
     expect(emu.org.requests).toEqual([]);
   });
 });
@@ -354,7 +362,7 @@ describe('deploy --auth certificate', () => {
     // rotate-secret has nothing to rotate and says how a certificate is renewed; the record stays as it is.
     const rotate = await runCliAsync('rotate-secret', ['--target-org', alias, '--name', 'AzureGraph', '--no-verify', '--json'], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
     expect(rotate.status).toBe(2);
-    expect(JSON.parse(rotate.stdout)).toMatchObject({ name: 'CertificateProvider', message: expect.stringContaining('signs its token requests with the certificate Entra_Signing') });
+    expect(JSON.parse(rotate.stdout)).toMatchObject({ name: 'CertificateProviderError', message: expect.stringContaining('signs its token requests with the certificate Entra_Signing') });
     expect(await value('Client_Secret__c')).toBeUndefined();
   });
 
@@ -389,7 +397,7 @@ describe('deploy --auth certificate', () => {
   ])('refuses %s with --auth certificate (exit 2) before any request', async (flag, flagValue) => {
     const run = await deploy([...certificateFlags, flag, ...flagValue]);
     expect(run.status).toBe(2);
-    expect(run.json).toMatchObject({ name: 'InvalidInput', message: expect.stringContaining(`${flag} cannot be combined with --auth certificate`) });
+    expect(run.json).toMatchObject({ name: 'SecretWithCertificateError', message: expect.stringContaining(`${flag} cannot be combined with --auth certificate`), actions: [`Remove ${flag}.`] });
     expect(run.stdout + run.stderr).not.toContain('sEcReT');
     expect(emu.org.requests).toEqual([]);
   });
@@ -413,7 +421,7 @@ describe('deploy uses what the org supports', () => {
     await orgFor({ apiVersion: '58.0' });
     const run = await deploy([...validFlags, '--model', 'external']);
     expect(run.status).toBe(2);
-    expect(run.json.message).toContain('Use --model legacy');
+    expect(run.json.actions).toEqual(['Use --model legacy for this org.']);
   });
 
   it('runs no tests on a scratch org unless --test-level asks for them', async () => {

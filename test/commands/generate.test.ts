@@ -174,7 +174,7 @@ describe('generate, as a user runs it', () => {
     const run = runCli('generate', ['--name', 'Bad Name', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--json']);
     expect(run.status).toBe(2);
     const json = JSON.parse(run.stdout) as { status: number; name: string; message: string };
-    expect(json).toMatchObject({ status: 2, name: 'InvalidInput' });
+    expect(json).toMatchObject({ status: 2, name: 'InvalidInputError' });
     expect(json.message).toMatch(/--name must be a Salesforce API name/);
   });
 });

@@ -29,7 +29,7 @@ function snapshot(): string {
 }
 const names = (type: string): string[] => emu.org.list(type).map((c) => c.fullName).sort();
 
-async function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun & { json: { status: number; result: any; message?: string } }> {
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliRun & { json: { status: number; result: any; message?: string; actions?: string[] } }> {
   const result = await runCliAsync(command, ['--target-org', alias, ...args, '--json'], { ...home, ...env }, PLUGIN_ROOT, input);
   return { ...result, json: JSON.parse(result.stdout) as { status: number; result: any; message?: string } };
 }
@@ -125,7 +125,8 @@ describe('day-2 operations', () => {
     ]);
     const unconfirmed = await run('remove', ['--name', 'AzureGraph']);
     expect(unconfirmed.status).toBe(2);
-    expect(unconfirmed.json.message).toContain('--no-prompt');
+    expect(unconfirmed.json.message).toContain('nobody can confirm it here');
+    expect(unconfirmed.json.actions).toEqual([expect.stringContaining('--no-prompt')]);
     expect(snapshot()).toBe(state);
   });
 

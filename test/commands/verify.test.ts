@@ -17,7 +17,7 @@ import { loginAs } from '../helpers/orgLogin.js';
 import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { certificateFlags, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 
-type Verified = CliRun & { json: { status: number; result?: VerifyOutcome; name?: string; message?: string; exitCode?: number } };
+type Verified = CliRun & { json: { status: number; result?: VerifyOutcome; name?: string; message?: string; actions?: string[]; exitCode?: number } };
 
 async function verify(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Verified> {
   const run = await runCliAsync('verify', [...args, '--json'], env);
@@ -143,7 +143,8 @@ describe('verify: the local token check against a fake Entra endpoint', () => {
   it('needs a secret when it cannot ask for one', async () => {
     const run = await verify(local(), { AZURE_CLIENT_SECRET: undefined });
     expect(run.status).toBe(2);
-    expect(run.json.message).toMatch(/needs the client secret.*AZURE_CLIENT_SECRET/);
+    expect(run.json.message).toMatch(/needs the client secret/);
+    expect(run.json.actions).toEqual([expect.stringMatching(/^Set the AZURE_CLIENT_SECRET environment variable or pipe the secret in with --client-secret-stdin/)]);
   });
 });
 

@@ -107,9 +107,10 @@ describe('deployPackage and deployReport against the emulator', () => {
     const { connect } = await import('../emulator/helpers.js');
     const slow = connect(emu) as unknown as Connection;
     await expect(deployPackage(slow, await zipFor([providers[0]]), { checkOnly: true, testLevel: 'NoTestRun', runTests: [], waitMs: 300 })).rejects.toMatchObject({
-      name: 'DeployTimeout',
+      name: 'DeployTimeoutError',
       exitCode: 69,
       message: expect.stringMatching(/did not finish within the wait time \(1 s\).*deploy ID 0Af/),
+      actions: [expect.stringMatching(/sf project deploy report --job-id 0Af/)],
     });
   });
 });

@@ -25,7 +25,7 @@ afterEach(async () => emu?.stop());
 
 const provider = (name: string): string[] => ['--name', name, '--tenant-id', TENANT, '--client-id', CLIENT_ID];
 
-async function deploy(name = 'AzureGraph'): Promise<CliRun & { json: { status: number; name?: string; message?: string; result?: unknown } }> {
+async function deploy(name = 'AzureGraph'): Promise<CliRun & { json: { status: number; name?: string; message?: string; actions?: string[]; result?: unknown } }> {
   const run = await runCliAsync('deploy', ['--target-org', alias, ...provider(name), '--headless-auth', '--json'], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
   expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at \S+ \(|TypeError|Cannot read properties/);
   expect(findSecret(HOSTILE_SECRET, { texts: { stdout: run.stdout, stderr: run.stderr } })).toEqual([]);
@@ -124,7 +124,8 @@ describe('deploy under injected faults', () => {
     emu.org.injectFault('create', 503, 20);
     const failed = await deploy();
     expect(failed.status).toBe(4);
-    expect(failed.json.message).toMatch(/failed: An unexpected error occurred \(emulated HTTP 503\)\. Run the same deploy command again/);
+    expect(failed.json.message).toMatch(/failed: An unexpected error occurred \(emulated HTTP 503\)\.$/);
+    expect(failed.json.actions).toEqual([expect.stringMatching(/^Run the same deploy command again/)]);
     expect(state()).toBe('deployed');
     emu.org.faults.clear();
     expect((await deploy()).status).toBe(0);

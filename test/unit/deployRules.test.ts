@@ -21,8 +21,8 @@ describe('withOrgDefaults', () => {
 
   it('refuses what the org cannot take, naming the flag', () => {
     expect(() => withOrgDefaults(input({}, '65.0'), org('64.0'))).toThrow('--api-version 65.0 is newer than the org supports (up to 64.0)');
-    expect(() => withOrgDefaults(input({ model: 'external' }), org('58.0'))).toThrow('Use --model legacy');
-    expect(() => withOrgDefaults(input(), org('55.0'))).toThrow(expect.objectContaining({ name: 'OrgTooOld', exitCode: 3 }));
+    expect(() => withOrgDefaults(input({ model: 'external' }), org('58.0'))).toThrow(expect.objectContaining({ actions: ['Use --model legacy for this org.'] }));
+    expect(() => withOrgDefaults(input(), org('55.0'))).toThrow(expect.objectContaining({ name: 'OrgTooOldError', exitCode: 3 }));
   });
 });
 

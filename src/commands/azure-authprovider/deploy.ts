@@ -1,6 +1,7 @@
-import { Messages } from '@salesforce/core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
 import { secretsFromEnv } from '../../spec/configFile.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
@@ -9,23 +10,32 @@ import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
 import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../spec/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type { DeployOutcome };
 
-export default class Deploy extends SfCommand<DeployOutcome> {
+export default class Deploy extends PluginCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout');
+  public static readonly envVariablesSection = environmentHelp(['secret', 'configSecrets', 'browser', 'apiVersion'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
     ...providerFlags,
     ...configFileFlag,
     'client-secret-stdin': clientSecretStdinFlag,
-    'api-version': Flags.string({ summary: messages.getMessage('flags.api-version.summary') }),
+    // sf's org API version flag: format checked while parsing, default from the org-api-version config variable.
+    'api-version': Flags.orgApiVersion({
+      char: 'a',
+      summary: messages.getMessage('flags.api-version.summary'),
+      description: messages.getMessage('flags.api-version.description'),
+    }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'test-level': Flags.option({ summary: messages.getMessage('flags.test-level.summary'), options: TEST_LEVELS })(),
     'assign-to': Flags.string({ summary: messages.getMessage('flags.assign-to.summary'), multiple: true }),
@@ -51,7 +61,7 @@ export default class Deploy extends SfCommand<DeployOutcome> {
     const known =
       config !== undefined || !input.providers.some(needsClientSecret)
         ? undefined
-        : await knownSecret(this, flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+        : await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
 
     const stages = stageProgress(this.spinner);
     const outcome = await deployBundle({
@@ -90,7 +100,7 @@ export default class Deploy extends SfCommand<DeployOutcome> {
     });
     stages.stop();
     this.present(outcome);
-    if (outcome.status === 'Failed') process.exitCode = 1;
+    if (outcome.status === 'Failed') process.exitCode = EXIT_CODES.failed;
     return outcome;
   }
 

@@ -1,19 +1,23 @@
 import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
 import { generateBundle, type GenerateResult } from '../../generateBundle.js';
 import { formatTable } from '../../ux/table.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
 
 export type { GenerateResult };
 
-export default class Generate extends SfCommand<GenerateResult> {
+export default class Generate extends PluginCommand<GenerateResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input');
+  public static readonly envVariablesSection = environmentHelp(['secret']);
 
   public static readonly flags = {
     ...providerFlags,

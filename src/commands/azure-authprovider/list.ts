@@ -1,17 +1,21 @@
-import { Messages } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { findProviders, type ProviderInOrg } from '../../org/providersInOrg.js';
 import { formatTable } from '../../ux/table.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');
 
 export type ListResult = { providers: ProviderInOrg[] };
 
-export default class List extends SfCommand<ListResult> {
+export default class List extends PluginCommand<ListResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input');
+  public static readonly envVariablesSection = environmentHelp([], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

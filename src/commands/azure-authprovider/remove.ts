@@ -1,9 +1,12 @@
-import { Messages, SfError } from '@salesforce/core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
 import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/removeProvider.js';
 import { stageProgress } from '../../ux/progress.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
@@ -12,10 +15,12 @@ export type { RemoveOutcome };
 
 const listing = (plan: Removal[]): string => plan.map((removal) => `  ${removal.type} ${removal.name}`).join('\n');
 
-export default class Remove extends SfCommand<RemoveOutcome> {
+export default class Remove extends PluginCommand<RemoveOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'timeout');
+  public static readonly envVariablesSection = environmentHelp([], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -35,7 +40,7 @@ export default class Remove extends SfCommand<RemoveOutcome> {
     const { flags } = await this.parse(Remove);
     const org = flags['target-org'];
     const canAsk = !this.jsonEnabled() && process.stdin.isTTY === true;
-    if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw new SfError(messages.getMessage('error.NoPrompt'), 'NoPrompt', [], 2);
+    if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
     const username = org.getUsername() ?? '';
     const stages = stageProgress(this.spinner);
     const outcome = await removeProvider({

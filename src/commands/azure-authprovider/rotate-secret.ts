@@ -1,20 +1,25 @@
-import { Messages } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { providerFlags } from '../../flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { rotateSecret, type RotateOutcome } from '../../manage/rotateSecret.js';
 import { SECRET_ENV } from '../../spec/clientSecret.js';
 import { stageProgress } from '../../ux/progress.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');
 
 export type { RotateOutcome };
 
-export default class RotateSecret extends SfCommand<RotateOutcome> {
+export default class RotateSecret extends PluginCommand<RotateOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'credentials', 'unreachable', 'org-setup');
+  public static readonly envVariablesSection = environmentHelp(['secret'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
@@ -27,7 +32,7 @@ export default class RotateSecret extends SfCommand<RotateOutcome> {
 
   public async run(): Promise<RotateOutcome> {
     const { flags } = await this.parse(RotateSecret);
-    const known = await knownSecret(this, flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
+    const known = await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
     const stages = stageProgress(this.spinner);
     const outcome = await rotateSecret({
       org: flags['target-org'],

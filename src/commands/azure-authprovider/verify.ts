@@ -1,5 +1,6 @@
-import { Messages, SfError } from '@salesforce/core';
-import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { EnvironmentVariable, Messages } from '@salesforce/core';
+import { Flags } from '@salesforce/sf-plugins-core';
+import { PluginCommand } from '../../pluginCommand.js';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
@@ -7,16 +8,20 @@ import { SECRET_ENV } from '../../spec/clientSecret.js';
 import type { Check } from '../../verify/checks.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
+import { EXIT_CODES } from '../../exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
 
 export type { VerifyOutcome };
 
-export default class Verify extends SfCommand<VerifyOutcome> {
+export default class Verify extends PluginCommand<VerifyOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'credentials', 'unreachable', 'org-setup', 'api-access');
+  public static readonly envVariablesSection = environmentHelp(['secret'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
@@ -58,10 +63,10 @@ export default class Verify extends SfCommand<VerifyOutcome> {
     const orgGiven = metadata.flags['target-org']?.setFromDefault !== true && flags['target-org'] !== undefined;
     // A default org is used only when a provider name says what to check in it.
     const org = flags.name !== undefined || orgGiven ? flags['target-org'] : undefined;
-    if (flags.name !== undefined && !org) throw new SfError(messages.getMessage('error.NoOrg'), 'NoOrg', [], 2);
+    if (flags.name !== undefined && !org) throw messages.createError('error.NoOrg', [], [], EXIT_CODES['invalid-input']);
     const certificate = flags['certificate-file'] ? { certificateFile: flags['certificate-file'], privateKeyFile: flags['private-key-file']! } : undefined;
     const needsSecret = local && !certificate;
-    const known = needsSecret ? await knownSecret(this, flags, messages.getMessage('error.SecretRequired', [SECRET_ENV])) : undefined;
+    const known = needsSecret ? await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input'])) : undefined;
 
     const stages = stageProgress(this.spinner);
     const outcome = await verifyProvider({
