@@ -69,7 +69,7 @@ async function deployZip(dir: string): Promise<string> {
   return file;
 }
 
-function facts(run: ChildRun, requests: readonly RequestLogEntry[], emu: Emulator): RunFacts {
+export function facts(run: ChildRun, requests: readonly RequestLogEntry[], emu: Emulator): RunFacts {
   if (run.status !== 0) throw new Error(`deploy exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
   const job = [...emu.deploys.values()].at(-1);
   if (job?.status !== 'Succeeded' || !job.completedDate) throw new Error(`the deploy did not succeed: ${job?.status ?? 'none'} ${job?.errorMessage ?? ''}`);
@@ -96,7 +96,7 @@ function facts(run: ChildRun, requests: readonly RequestLogEntry[], emu: Emulato
   };
 }
 
-function summary(runs: RunFacts[]): ClientResult {
+export function summary(runs: RunFacts[]): ClientResult {
   const mid = (pick: (run: RunFacts) => number): number => median(runs.map(pick));
   const requests = mid((run) => run.requests);
   // The breakdown of a run that made the median number of requests (only the number of polls varies).

@@ -10,6 +10,7 @@ import { PLUGIN_ROOT } from './runCli.js';
 
 export type Packed = { filename: string; files: Array<{ path: string }> };
 export type SfRun = { status: number | null; stdout: string; stderr: string };
+export type SfCommand = { file: string; args: string[]; env: NodeJS.ProcessEnv };
 
 /** The sf executable, installed once under the user's own HOME (scripts/sf-cli's cache), not a test's private one. */
 export function sfExecutable(): string {
@@ -21,12 +22,14 @@ export type InstalledSf = {
   packed: Packed;
   /** Runs `sf <args>` under `home`, with Node 22 (this process's) and sf first on PATH. */
   run: (args: string[], env?: NodeJS.ProcessEnv, cwd?: string) => Promise<SfRun>;
+  /** What `run` spawns for `sf <args>`, for callers that spawn it themselves (the bench, under GNU time). */
+  command: (args: string[], env?: NodeJS.ProcessEnv) => SfCommand;
 };
 
 /** Packs the plugin into `work` and installs it into sf under `home`. */
 export async function installPlugin(work: string, home: string): Promise<InstalledSf> {
   const sfBin = sfExecutable();
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = work): Promise<SfRun> => {
+  const command = (args: string[], env: NodeJS.ProcessEnv = {}): SfCommand => {
     const { AZURE_CLIENT_SECRET: _ignored, ...inherited } = process.env;
     const childEnv = {
       ...inherited,
@@ -41,8 +44,12 @@ export async function installPlugin(work: string, home: string): Promise<Install
       SF_HIDE_RELEASE_NOTES: 'true',
       ...env,
     };
+    return { file: process.execPath, args: [sfBin, ...args], env: childEnv };
+  };
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = work): Promise<SfRun> => {
+    const { file, args: argv, env: childEnv } = command(args, env);
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [sfBin, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(file, argv, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -64,5 +71,5 @@ export async function installPlugin(work: string, home: string): Promise<Install
   writeFileSync(join(home, '.config', 'sf', 'unsignedPluginAllowList.json'), JSON.stringify([tarball]));
   const installed = await run(['plugins', 'install', tarball]);
   if (installed.status !== 0) throw new Error(`sf plugins install failed:\n${installed.stdout}\n${installed.stderr}`);
-  return { home, packed, run };
+  return { home, packed, run, command };
 }
