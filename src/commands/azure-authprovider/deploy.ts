@@ -6,7 +6,7 @@ import { secretsFromEnv } from '../../spec/configFile.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
 import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
-import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../spec/clientSecret.js';
+import { needsClientSecret, SECRET_ENV, type ClientSecret, refuseSecretFlagUnderDebug } from '../../spec/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
 
@@ -45,6 +45,7 @@ export default class Deploy extends SfCommand<DeployOutcome> {
   };
 
   public async run(): Promise<DeployOutcome> {
+    refuseSecretFlagUnderDebug(this.argv);
     const { flags, metadata } = await this.parse(Deploy);
     const { input, naming, config } = await bundleInputOf(flags, metadata);
     // Without a secret and without a person to ask, fail before touching the org; a certificate provider needs none.

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { refuseSecretFlagUnderDebug } from '../../spec/clientSecret.js';
 import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
 import { generateBundle, type GenerateResult } from '../../generateBundle.js';
 import { formatTable } from '../../ux/table.js';
@@ -26,6 +27,7 @@ export default class Generate extends SfCommand<GenerateResult> {
   };
 
   public async run(): Promise<GenerateResult> {
+    refuseSecretFlagUnderDebug(this.argv);
     const { flags, metadata } = await this.parse(Generate);
     const { input, naming } = await bundleInputOf(flags, metadata);
     if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));

@@ -3,7 +3,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { providerFlags } from '../../flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { rotateSecret, type RotateOutcome } from '../../manage/rotateSecret.js';
-import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { SECRET_ENV, refuseSecretFlagUnderDebug } from '../../spec/clientSecret.js';
 import { stageProgress } from '../../ux/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -26,6 +26,7 @@ export default class RotateSecret extends SfCommand<RotateOutcome> {
   };
 
   public async run(): Promise<RotateOutcome> {
+    refuseSecretFlagUnderDebug(this.argv);
     const { flags } = await this.parse(RotateSecret);
     const known = await knownSecret(this, flags, messages.getMessage('error.SecretRequired', [SECRET_ENV]));
     const stages = stageProgress(this.spinner);

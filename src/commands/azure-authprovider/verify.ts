@@ -3,7 +3,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
-import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { SECRET_ENV, refuseSecretFlagUnderDebug } from '../../spec/clientSecret.js';
 import type { Check } from '../../verify/checks.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
@@ -52,6 +52,7 @@ export default class Verify extends SfCommand<VerifyOutcome> {
   };
 
   public async run(): Promise<VerifyOutcome> {
+    refuseSecretFlagUnderDebug(this.argv);
     const { flags, metadata } = await this.parse(Verify);
     // Any of the app's coordinates asks for the local check; its validation then names what else it needs.
     const local = [flags['client-id'], flags['tenant-id'], flags['token-url']].some((value) => value !== undefined);
