@@ -9,6 +9,7 @@ import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import type { Interfaces } from '@oclif/core';
 import { EXIT_CODES } from './exitCodes.js';
+import { refuseSecretFlagUnderDebug } from './spec/clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'command');
@@ -43,6 +44,8 @@ export abstract class PluginCommand<T> extends SfCommand<T> {
     options?: Interfaces.Input<F, B, A>,
     argv?: string[]
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    // Before oclif's parser prints the command line again under DEBUG.
+    refuseSecretFlagUnderDebug(argv ?? this.argv);
     try {
       return await super.parse(options, argv);
     } catch (error) {

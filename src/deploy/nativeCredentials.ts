@@ -2,8 +2,12 @@
  * --mode native: the client ID and secret live in the External Credential's principal, set through Connect REST
  * (named-credentials/credential), where Salesforce stores the secret encrypted. No metadata file ever holds them.
  */
-import type { Connection } from '@salesforce/core';
+import { Messages, SfError, type Connection } from '@salesforce/core';
 import { NATIVE_VARIANT } from '../spec/platform.js';
+import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type NativePrincipal = { externalCredential: string; principal: string };
 
@@ -11,6 +15,40 @@ const CREDENTIAL_PATH = 'named-credentials/credential';
 
 function credentialUrl(conn: Connection): string {
   return `/services/data/v${conn.getApiVersion()}/${CREDENTIAL_PATH}`;
+}
+
+/**
+ * Sends the one request whose body holds the secret. Not through the Connection: @salesforce/core's
+ * Connection.request logs every request object, body included, at debug through its unfiltered raw logger (to the sf
+ * log file, or to stdout under DEBUG). proxiedFetch logs nothing and takes the proxy jsforce takes. An expired session
+ * is refreshed through the Connection (a bodiless GET that jsforce answers with a token refresh) and the request sent
+ * once more.
+ */
+async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body: string): Promise<void> {
+  const send = (): Promise<Response> =>
+    proxiedFetch(`${conn.instanceUrl}${credentialUrl(conn)}`, {
+      method,
+      body,
+      headers: { 'Authorization': `Bearer ${conn.accessToken ?? ''}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
+    });
+  let response = await send().catch((error: unknown) => {
+    throw new SfError(messages.getMessage('error.CredentialsUnreachable', [networkFailure(error)]), 'CredentialsUnreachable', [], 1);
+  });
+  if (response.status === 401) {
+    await conn.refreshAuth();
+    response = await send();
+  }
+  if (response.ok) return;
+  // Salesforce's error shape: [{ errorCode, message }]. The request body is never quoted back.
+  const text = await response.text();
+  let problem = `HTTP ${response.status}`;
+  try {
+    const [first] = JSON.parse(text) as Array<{ errorCode?: string; message?: string }>;
+    if (first?.message) problem = `${first.errorCode ?? problem}: ${first.message}`;
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  throw new SfError(messages.getMessage('error.CredentialsRefused', [problem]), 'CredentialsRefused', [], 1);
 }
 
 /**
@@ -24,22 +62,18 @@ export async function storeClientCredentials(
   secret: string,
   configured: boolean
 ): Promise<void> {
-  await conn.request({
-    method: configured ? 'PUT' : 'POST',
-    url: credentialUrl(conn),
-    body: JSON.stringify({
-      externalCredential: target.externalCredential,
-      principalName: target.principal,
-      principalType: 'NamedPrincipal',
-      authenticationProtocol: 'OAuth',
-      authenticationProtocolVariant: NATIVE_VARIANT,
-      credentials: {
-        clientId: { value: clientId, encrypted: false },
-        clientSecret: { value: secret, encrypted: true },
-      },
-    }),
-    headers: { 'Content-Type': 'application/json' },
+  const body = JSON.stringify({
+    externalCredential: target.externalCredential,
+    principalName: target.principal,
+    principalType: 'NamedPrincipal',
+    authenticationProtocol: 'OAuth',
+    authenticationProtocolVariant: NATIVE_VARIANT,
+    credentials: {
+      clientId: { value: clientId, encrypted: false },
+      clientSecret: { value: secret, encrypted: true },
+    },
   });
+  await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body);
 }
 
 /** The client ID stored in the principal (the secret never comes back), or undefined when it holds none. */

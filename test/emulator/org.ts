@@ -141,6 +141,13 @@ export class Org {
     for (const [t, s] of this.sessions) if (!token || t === token) s.callsLeft = calls;
   }
 
+  /** Operations whose next arrival expires every session first, so that very request is refused with a 401. */
+  public readonly sessionExpiries = new Set<string>();
+
+  public expireSessionsOn(operation: string): void {
+    this.sessionExpiries.add(operation);
+  }
+
   public injectFault(operation: string, status: number | 'reset', count = 1): void {
     const list = this.faults.get(operation) ?? [];
     list.push({ status, remaining: count });

@@ -97,6 +97,7 @@ export class EmulatorServer {
       return (origWriteHead as (...a: unknown[]) => ServerResponse)(status, ...rest);
     }) as typeof res.writeHead;
     if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
+    if (this.org.sessionExpiries.delete(route.operation)) this.org.expireSessionAfter(0);
     const fault = this.org.takeFault(route.operation);
     if (fault) {
       if (fault.status === 'reset') {

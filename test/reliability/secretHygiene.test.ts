@@ -2,9 +2,11 @@
  * The secret never leaves the secret's own path. Every command runs in every mode (success and its failures, human
  * and --json output, SF_LOG_LEVEL=trace) with a recognizable secret, and it must appear in none of: stdout, stderr,
  * the --json result, error messages, the files generate writes (Apex included), the sf logs under HOME, and the
- * debug logs verify saves.
+ * debug logs verify saves. A second matrix turns logging up as users do when something fails (SF_LOG_LEVEL debug
+ * and trace, DEBUG=*, NODE_DEBUG=http,https) for deploy and rotate-secret in plugin and native mode, where the
+ * secret travels to the org: a deploy zip, a Metadata API upsert, a Connect REST body.
  */
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
@@ -139,6 +141,125 @@ describe('the secret arrives in the org whole', () => {
     const run = await runCliAsync('deploy', ['--target-org', alias, ...provider, '--client-secret', 'x', '--client-secret-stdin'], { HOME: process.env.HOME }, PLUGIN_ROOT, 'y');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--client-secret=x cannot also be provided when using --client-secret-stdin|--client-secret-stdin.*--client-secret/);
+    record({ tried: 1, refused: 1 });
+  });
+});
+
+/** Logging as users turn it up when something fails; every variable the jest process holds is cleared first. */
+const LOGGING: Array<{ title: string; env: NodeJS.ProcessEnv; logs: (run: { stdout: string; stderr: string; files: string[] }) => boolean }> = [
+  { title: 'SF_LOG_LEVEL unset', env: {}, logs: () => true },
+  { title: 'SF_LOG_LEVEL=debug', env: { SF_LOG_LEVEL: 'debug' }, logs: ({ files }) => files.some((file) => /sf-[\d-]+\.log$/.test(file)) },
+  { title: 'SF_LOG_LEVEL=trace', env: { SF_LOG_LEVEL: 'trace' }, logs: ({ files }) => files.some((file) => /sf-[\d-]+\.log$/.test(file)) },
+  { title: 'DEBUG=*', env: { DEBUG: '*' }, logs: ({ stderr }) => stderr.includes('oclif:main') },
+  { title: 'DEBUG=* SF_LOG_LEVEL=trace', env: { DEBUG: '*', SF_LOG_LEVEL: 'trace' }, logs: ({ stdout, stderr }) => /\b(DEBUG|TRACE)\b/.test(`${stdout}${stderr}`.replace(/\u001b\[[\d;]*m/g, '')) },
+  // jsforce and the plugin send with undici, which node:http's debug log never sees: undici's own is turned on too.
+  { title: 'NODE_DEBUG=http,https,undici,fetch', env: { NODE_DEBUG: 'http,https,undici,fetch' }, logs: ({ stderr }) => /^(UNDICI|FETCH) \d+:/m.test(stderr) },
+];
+const QUIET = { SF_LOG_LEVEL: undefined, DEBUG: undefined, NODE_DEBUG: undefined, SF_LOG_STDERR: undefined, JSFORCE_LOG_LEVEL: undefined };
+
+type Cell = { logging: number; mode: 'plugin' | 'native'; command: 'deploy' | 'rotate-secret' };
+type Ran = { status: number | null; stdout: string; stderr: string; home: string; tmp: string };
+
+describe('no secret at any log level', () => {
+  const ran = new Map<string, Ran>();
+  const key = (cell: Cell): string => `${cell.logging}/${cell.mode}/${cell.command}`;
+  let loginHome: string;
+
+  /** A HOME of its own for each run (its sf log searched alone), holding a copy of the one login. */
+  const homeWithLogin = (): string => {
+    const home = mkdtempSync(join(tmpdir(), 'aap-hygiene-home-'));
+    for (const dir of ['.sf', '.sfdx']) cpSync(join(loginHome, dir), join(home, dir), { recursive: true });
+    return home;
+  };
+
+  async function runCell(cell: Cell): Promise<void> {
+    const name = `Log${cell.mode === 'plugin' ? 'P' : 'N'}${cell.logging}`;
+    const args =
+      cell.command === 'deploy'
+        ? ['--target-org', 'matrix', '--name', name, '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--mode', cell.mode]
+        : ['--target-org', 'matrix', '--name', name, '--token-url', entra.tokenUrl(TENANT)];
+    // Human output and --json take turns down the rows.
+    if (cell.logging % 2 === 1) args.push('--json');
+    const home = homeWithLogin();
+    const tmp = mkdtempSync(join(tmpdir(), 'aap-hygiene-tmp-'));
+    const run = await runCliAsync(cell.command, args, { ...QUIET, ...LOGGING[cell.logging].env, HOME: home, TMPDIR: tmp, AZURE_CLIENT_SECRET: SECRET });
+    ran.set(key(cell), { ...run, home, tmp });
+  }
+
+  beforeAll(async () => {
+    loginHome = mkdtempSync(join(tmpdir(), 'aap-hygiene-login-'));
+    await loginAs(emu, 'matrix', loginHome);
+    // One chain per logging setting and mode (deploy, then rotate what it deployed); a few chains at a time.
+    const chains = LOGGING.flatMap((_, logging) =>
+      (['plugin', 'native'] as const).map((mode) => async (): Promise<void> => {
+        await runCell({ logging, mode, command: 'deploy' });
+        await runCell({ logging, mode, command: 'rotate-secret' });
+      })
+    );
+    const workers = Array.from({ length: 4 }, async () => {
+      for (let chain = chains.shift(); chain; chain = chains.shift()) await chain(); // eslint-disable-line no-await-in-loop
+    });
+    await Promise.all(workers);
+  }, 900_000);
+
+  for (const [logging, { title, logs }] of LOGGING.entries()) {
+    for (const mode of ['plugin', 'native'] as const) {
+      for (const command of ['deploy', 'rotate-secret'] as const) {
+        it(`${command}, ${mode} mode, ${title}${logging % 2 === 1 ? ' (--json)' : ''}`, () => {
+          const run = ran.get(key({ logging, mode, command }))!;
+          const output = `${run.stdout}\n${run.stderr}`;
+          expect({ status: run.status, output: run.status === 0 ? '' : output }).toEqual({ status: 0, output: '' });
+          // Under DEBUG, @salesforce/core's pretty log goes to stdout too: the JSON is whole only without it.
+          if (logging % 2 === 1 && !LOGGING[logging].env.DEBUG) expect(JSON.parse(run.stdout)).toMatchObject({ status: 0, result: command === 'rotate-secret' ? { status: 'Rotated', mode, verified: true } : {} });
+          // The setting took effect: otherwise finding nothing would prove nothing.
+          expect(logs({ stdout: run.stdout, stderr: run.stderr, files: filesBelow(run.home) })).toBe(true);
+          expect(findSecret(SECRET, { texts: { stdout: run.stdout, stderr: run.stderr }, dirs: [run.home, run.tmp] })).toEqual([]);
+        });
+      }
+    }
+  }
+
+  it('native mode: a session that expires just before the secret is sent is refreshed, and the secret still stays out of the logs', async () => {
+    emu.org.expireSessionsOn('updateCredential');
+    const home = homeWithLogin();
+    const tmp = mkdtempSync(join(tmpdir(), 'aap-hygiene-tmp-'));
+    const args = ['--target-org', 'matrix', '--name', 'LogN0', '--token-url', entra.tokenUrl(TENANT), '--json'];
+    const run = await runCliAsync('rotate-secret', args, { ...QUIET, SF_LOG_LEVEL: 'trace', HOME: home, TMPDIR: tmp, AZURE_CLIENT_SECRET: SECRET });
+    expect(emu.org.sessionExpiries.size).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 0, result: { status: 'Rotated', mode: 'native' } });
+    const writes = emu.org.requests.filter((request) => request.operation === 'updateCredential').slice(-2);
+    expect(writes.map((request) => request.status)).toEqual([401, 200]);
+    expect(findSecret(SECRET, { texts: { stdout: run.stdout, stderr: run.stderr }, dirs: [home, tmp] })).toEqual([]);
+  });
+});
+
+describe('--client-secret under DEBUG', () => {
+  // Plain, so that util.inspect in oclif's debug output prints it unescaped and every copy is counted.
+  const FLAG_SECRET = 'flag-Secret~Value.7';
+
+  it.each([
+    ['generate', provider],
+    ['deploy', ['--target-org', alias, ...provider]],
+    ['verify', ['--target-org', alias, ...provider]],
+    ['rotate-secret', ['--target-org', alias, '--name', 'AzureGraph']],
+  ])('%s refuses it before parsing flags, naming what to use instead, and touches nothing', async (command, args) => {
+    const work = mkdtempSync(join(tmpdir(), 'aap-hygiene-'));
+    const before = emu.org.requests.length;
+    const run = await runCliAsync(command, [...args, ...(command === 'generate' ? ['--output-dir', join(work, 'out')] : []), '--client-secret', FLAG_SECRET], {
+      ...QUIET,
+      DEBUG: '*',
+      HOME: process.env.HOME,
+      TMPDIR: work,
+      AZURE_CLIENT_SECRET: undefined,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--client-secret.*DEBUG[\s\S]*AZURE_CLIENT_SECRET[\s\S]*--client-secret-stdin/);
+    // (DEBUG makes the CLI print every error's stack, ours included: not checked here.)
+    expect(emu.org.requests.length).toBe(before);
+    expect(filesBelow(work)).toEqual([]);
+    // oclif prints argv three times (main, runCommand, the command's init) before any plugin code runs; that is
+    // all: no parse output, no error, no log of ours repeats it.
+    expect(run.stderr.split(FLAG_SECRET).length - 1).toBe(3);
     record({ tried: 1, refused: 1 });
   });
 });
