@@ -2,7 +2,8 @@
  * --mode native: the client ID and secret live in the External Credential's principal, set through Connect REST
  * (named-credentials/credential), where Salesforce stores the secret encrypted. No metadata file ever holds them.
  */
-import { Messages, SfError, type Connection } from '@salesforce/core';
+import { Messages, type Connection } from '@salesforce/core';
+import { EXIT_CODES } from '../exitCodes.js';
 import { NATIVE_VARIANT } from '../spec/platform.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
 
@@ -30,10 +31,10 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
       method,
       body,
       headers: { 'Authorization': `Bearer ${conn.accessToken ?? ''}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
+    }).catch((error: unknown) => {
+      throw messages.createError('error.CredentialsUnreachable', [networkFailure(error)], [], EXIT_CODES.failed);
     });
-  let response = await send().catch((error: unknown) => {
-    throw new SfError(messages.getMessage('error.CredentialsUnreachable', [networkFailure(error)]), 'CredentialsUnreachable', [], 1);
-  });
+  let response = await send();
   if (response.status === 401) {
     await conn.refreshAuth();
     response = await send();
@@ -48,7 +49,7 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
   } catch {
     // Not JSON: the status says enough.
   }
-  throw new SfError(messages.getMessage('error.CredentialsRefused', [problem]), 'CredentialsRefused', [], 1);
+  throw messages.createError('error.CredentialsRefused', [problem], [], EXIT_CODES.failed);
 }
 
 /**
