@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { PLUGIN_ROOT } from './runCli.js';
+import { outputOf, PLUGIN_ROOT } from './runCli.js';
 
 export type Packed = { filename: string; files: Array<{ path: string }> };
 export type SfRun = { status: number | null; stdout: string; stderr: string };
@@ -48,19 +48,7 @@ export async function installPlugin(work: string, home: string): Promise<Install
   };
   const run = (args: string[], env: NodeJS.ProcessEnv = {}, cwd = work): Promise<SfRun> => {
     const { file, args: argv, env: childEnv } = command(args, env);
-    return new Promise((resolve, reject) => {
-      const child = spawn(file, argv, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => child.kill(), 300000);
-      child.once('error', reject);
-      child.once('close', (status) => {
-        clearTimeout(timer);
-        resolve({ status, stdout, stderr });
-      });
-    });
+    return outputOf(spawn(file, argv, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }), 300000);
   };
 
   mkdirSync(join(home, '.config', 'sf'), { recursive: true });

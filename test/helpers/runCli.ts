@@ -1,5 +1,5 @@
 /** Runs the plugin as a user does, ./bin/run.js in a child process, with a private HOME for sf's logs and config. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,19 +32,24 @@ export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv =
 /** Like runCli, without blocking this process: for talking to an emulator that runs in it. `input` is piped to stdin. */
 export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string): Promise<CliRun> {
   const run = invocation(command, args, env);
+  const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // No input means an empty, closed stdin, as in a script that pipes nothing.
+  child.stdin?.end(input ?? '');
+  return outputOf(child, 90000).then((output) => ({ ...output, home: run.home }));
+}
+
+/** A child's exit status and its whole output, killing it after `timeoutMs`. */
+export function outputOf(child: ChildProcess, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    // No input means an empty, closed stdin, as in a script that pipes nothing.
-    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill(), 90000);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill(), timeoutMs);
     child.once('error', reject);
     child.once('close', (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr, home: run.home });
+      resolve({ status, stdout, stderr });
     });
   });
 }
