@@ -6,7 +6,7 @@
 import { Messages, type Connection, type Org } from '@salesforce/core';
 import { parseBundleSpec, type BundleInput, type BundleSpec, type FieldNaming, type ProviderSpec } from './spec/providerSpec.js';
 import type { ClientSecret } from './spec/clientSecret.js';
-import { MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
+import { DEFAULT_PRINCIPAL, MIN_API_VERSION_EXTERNAL, SHARED } from './spec/platform.js';
 import { describeOrg, findUsers, useOrgApiVersion, type OrgProfile, type OrgUser } from './org/orgProfile.js';
 import { checkUsers, wantedUsers } from './deploy/deployUsers.js';
 import { withOrgDefaults } from './deploy/orgDefaults.js';
@@ -15,7 +15,7 @@ import { deployedId, deployReport, type ComponentFailure, type DeployedComponent
 import { assignPermissionSet, type Assignment } from './deploy/permissionSetAssignments.js';
 import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, type PrincipalStatus } from './deploy/principalAuthentication.js';
 import { openBrowser } from './deploy/openBrowser.js';
-import { storeClientCredentials } from './deploy/nativeCredentials.js';
+import { storeClientCredentials, storeTokenSecret } from './deploy/nativeCredentials.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
 import { EXIT_CODES } from './exitCodes.js';
 
@@ -80,6 +80,9 @@ export type ProviderOutcome = {
   executionUser?: string;
   /** The Salesforce certificate that signs the client assertion; absent for a provider with a client secret. */
   certificate?: string;
+  /** Where a plugin provider's client secret lives; tokenCredential names the External Credential that holds it. */
+  secretStorage?: ProviderSpec['secretStorage'];
+  tokenCredential?: string;
   assignments: Assignment[];
   authentication: Authentication;
 };
@@ -209,6 +212,12 @@ async function afterDeploy(options: DeployOptions, deployed: Deployed, provider:
       early ? authenticationUrl(conn, externalCredential, principal).catch(() => undefined) : undefined,
     ]);
     if (provider.mode === 'native') return { assignments, authentication: await storeNative(options, provider, secretOf[provider.name], status) };
+    // The secret first: authenticating the principal runs the plugin, whose token request needs it.
+    if (provider.tokenCredential) {
+      const target = { externalCredential: provider.tokenCredential, principal: DEFAULT_PRINCIPAL };
+      options.events?.onStage?.(messages.getMessage('stage.StoreSecret', [target.externalCredential, target.principal]));
+      await storeTokenSecret(conn, target, secretOf[provider.name].value);
+    }
     options.events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
     return { assignments, authentication: await authenticate(options, provider, status, url) };
   } catch (error) {
@@ -234,6 +243,8 @@ function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiV
     permissionSet: provider.permissionSet,
     executionUser: provider.executionUser,
     certificate: provider.auth.kind === 'certificate' ? provider.auth.certificate : undefined,
+    secretStorage: provider.secretStorage,
+    tokenCredential: provider.tokenCredential,
     ...after,
   };
 }
@@ -249,11 +260,13 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   const needSecret = spec.providers.filter((provider) => provider.auth.kind === 'secret');
   const known = needSecret.length === 0 ? {} : options.secrets?.(needSecret);
   const wanted = wantedUsers(spec.providers.map((provider) => provider.executionUser), options.assignTo, login.username);
+  // The plugin's token request may run as the execution user: who runs it needs the token credential's principal.
+  const assignTo = [...options.assignTo, ...spec.providers.flatMap((provider) => (provider.tokenCredential && provider.executionUser ? [provider.executionUser] : []))];
   // Every named user is checked before anything is sent. The deploying user alone needs no check (a signed-in user
   // exists and is active), only their ID for the assignment after the deploy: that read then goes out with the
   // deploy instead of before it, and not at all for a dry run.
   const checkFirst = wanted.size > 1;
-  const readAssignees = async (): Promise<OrgUser[]> => checkUsers(wanted, await findUsers(orgConn, [...wanted.keys()]), options.assignTo, login.username);
+  const readAssignees = async (): Promise<OrgUser[]> => checkUsers(wanted, await findUsers(orgConn, [...wanted.keys()]), assignTo, login.username);
   // What must be read first (the org's type when the login lacks it, the named users) is read in one round trip;
   // meanwhile the bundle is zipped, once those requests are on their way, if the secrets are already known.
   const [profile, zipped, checked] = await Promise.all([

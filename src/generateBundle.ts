@@ -55,8 +55,12 @@ export function summarize(provider: ProviderSpec): ProviderSummary {
 function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boolean): string[] {
   const steps = [usesSecret ? messages.getMessage('next.Deploy', [SECRET_ENV]) : messages.getMessage('next.DeployCertificate')];
   const plugins = providers.filter((provider) => provider.mode === 'plugin');
-  if (plugins.some((provider) => provider.auth.kind === 'secret')) steps.push(messages.getMessage('next.DeployByHand', [outputDir]));
-  else if (plugins.length > 0) steps.push(messages.getMessage('next.DeployByHandCertificate', [outputDir]));
+  const vaulted = plugins.filter((provider) => provider.tokenCredential);
+  if (vaulted.length > 0) {
+    steps.push(messages.getMessage('next.DeployByHandTokenCredential', [outputDir, vaulted.map((provider) => provider.name).join(', '), vaulted[0].name, vaulted[0].tokenCredential ?? '']));
+  }
+  if (plugins.some((provider) => provider.secretStorage === 'record')) steps.push(messages.getMessage('next.DeployByHand', [outputDir]));
+  else if (vaulted.length === 0 && plugins.length > 0) steps.push(messages.getMessage('next.DeployByHandCertificate', [outputDir]));
   for (const provider of providers) {
     const native = provider.mode === 'native';
     if (native) {

@@ -14,7 +14,7 @@ import { describeOrg } from './org/orgProfile.js';
 import { firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
 import { checkTokenLocally, type TokenSummary } from './verify/localTokenCheck.js';
 import { checkOrgPieces } from './verify/orgPieces.js';
-import { runCalloutCheck, runTokenCheck } from './verify/apexRuns.js';
+import { runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './verify/apexRuns.js';
 import { EXIT_CODES } from './exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -112,6 +112,10 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     const pieces = await checkOrgPieces(conn, names, profile.username);
     checks.push(...pieces.checks);
     const runOptions = { logDir: options.logDir ?? tmpdir(), logStem: `azure-authprovider-verify-${names.name}-${Date.now()}` };
+    if (pieces.tokenCredential) {
+      options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
+      checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));
+    }
     if (pieces.plugin) {
       options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
       checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));

@@ -1,10 +1,12 @@
 /*
- * --mode native: the client ID and secret live in the External Credential's principal, set through Connect REST
- * (named-credentials/credential), where Salesforce stores the secret encrypted. No metadata file ever holds them.
+ * Credentials of External Credential principals, set through Connect REST (named-credentials/credential), where
+ * Salesforce stores the secret encrypted. --mode native: the client ID and secret of Salesforce's own client-credentials
+ * flow. Plugin mode: the client secret alone, in the principal of the provider's Custom token credential. No metadata
+ * file ever holds them.
  */
 import { Messages, type Connection } from '@salesforce/core';
 import { EXIT_CODES } from '../exitCodes.js';
-import { NATIVE_VARIANT } from '../spec/platform.js';
+import { NATIVE_VARIANT, SECRET_PARAMETER } from '../spec/platform.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -77,9 +79,43 @@ export async function storeClientCredentials(
   await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body);
 }
 
+type StoredCredentials = Record<string, { value?: string } | undefined>;
+
+/**
+ * The credentials a principal holds. Salesforce's documentation does not say that an encrypted value is masked in
+ * the answer, so only names and unencrypted values leave this module.
+ */
+async function storedCredentials(conn: Connection, target: NativePrincipal): Promise<StoredCredentials> {
+  const query = new URLSearchParams({ externalCredential: target.externalCredential, principalName: target.principal, principalType: 'NamedPrincipal' });
+  const credential = await conn.request<{ credentials?: StoredCredentials }>(`${credentialUrl(conn)}?${query.toString()}`);
+  return credential.credentials ?? {};
+}
+
 /** The client ID stored in the principal (the secret never comes back), or undefined when it holds none. */
 export async function storedClientId(conn: Connection, target: NativePrincipal): Promise<string | undefined> {
-  const query = new URLSearchParams({ externalCredential: target.externalCredential, principalName: target.principal, principalType: 'NamedPrincipal' });
-  const credential = await conn.request<{ credentials?: Record<string, { value?: string } | undefined> }>(`${credentialUrl(conn)}?${query.toString()}`);
-  return credential.credentials?.clientId?.value ?? undefined;
+  return (await storedCredentials(conn, target)).clientId?.value ?? undefined;
+}
+
+/**
+ * form-urlencoded, as the token request's body wants it: Salesforce merges the stored value as it is (a body merge
+ * field may not be wrapped in URLENCODE), so it is stored encoded. Secrets Entra generates encode to themselves.
+ */
+export const formEncoded = (secret: string): string => new URLSearchParams({ v: secret }).toString().slice(2);
+
+/** Plugin mode: the client secret, encrypted, in the token credential's principal (POST the first time, PUT after). */
+export async function storeTokenSecret(conn: Connection, target: NativePrincipal, secret: string): Promise<void> {
+  const exists = Object.keys(await storedCredentials(conn, target)).length > 0;
+  const body = JSON.stringify({
+    externalCredential: target.externalCredential,
+    principalName: target.principal,
+    principalType: 'NamedPrincipal',
+    authenticationProtocol: 'Custom',
+    credentials: { [SECRET_PARAMETER]: { value: formEncoded(secret), encrypted: true } },
+  });
+  await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body);
+}
+
+/** Whether the token credential's principal holds a secret (its value is never read). */
+export async function holdsTokenSecret(conn: Connection, target: NativePrincipal): Promise<boolean> {
+  return Object.hasOwn(await storedCredentials(conn, target), SECRET_PARAMETER);
 }

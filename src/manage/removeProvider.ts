@@ -54,8 +54,11 @@ async function plan(conn: Connection, targets: ProviderInOrg[], remaining: Provi
   for (const provider of targets) {
     wanted.push(['PermissionSet', permissionSetOf(provider.name)]);
     for (const nc of provider.namedCredentials) wanted.push(['NamedCredential', nc.name]);
-    // Deleting a native External Credential also deletes the client ID and secret stored in its principal.
+    if (provider.tokenCredential) wanted.push(['NamedCredential', provider.tokenCredential]);
+    // Deleting an External Credential also deletes the credentials stored in its principal: a native one's client ID
+    // and secret, a token credential's secret.
     if (provider.externalCredential) wanted.push(['ExternalCredential', provider.externalCredential]);
+    if (provider.tokenCredential) wanted.push(['ExternalCredential', provider.tokenCredential]);
     if (provider.mode === 'plugin') wanted.push(['AuthProvider', provider.name], ['CustomMetadata', provider.record ?? '']);
   }
   // Remote sites and the shared Apex serve plugin providers only.

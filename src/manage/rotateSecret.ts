@@ -1,7 +1,8 @@
 /*
  * Replaces one provider's client secret and nothing else. The new secret is checked against Entra first (verify's
- * local token check), then written where the provider keeps it: the custom metadata record (Metadata API upsert, only
- * the secret changed) or, in native mode, the External Credential's principal (Connect REST). No code is deployed,
+ * local token check), then written where the provider keeps it: the principal of its token credential (Connect REST),
+ * the custom metadata record of a legacy-model provider (Metadata API upsert, only the secret changed) or, in native
+ * mode, the External Credential's principal (Connect REST). No code is deployed,
  * so no tests run and production orgs need no deploy window.
  */
 import { Messages, type Org } from '@salesforce/core';
@@ -10,7 +11,7 @@ import type { ClientSecret } from '../spec/clientSecret.js';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../spec/platform.js';
 import { asList, crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
 import { isOurNativeCredential, isOurProvider, nativeSettings } from '../org/providersInOrg.js';
-import { storedClientId, storeClientCredentials } from '../deploy/nativeCredentials.js';
+import { storedClientId, storeClientCredentials, storeTokenSecret } from '../deploy/nativeCredentials.js';
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
 import { firstFailure, type Check } from '../verify/checks.js';
 import { EXIT_CODES } from '../exitCodes.js';
@@ -63,10 +64,17 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
   if (value(FIELDS.authMethod.apiName) === 'certificate') {
     throw messages.createError('error.CertificateProvider', [name, value(FIELDS.certificateName.apiName) ?? '-'], [], EXIT_CODES['invalid-input']);
   }
+  const token = { clientId: value(FIELDS.clientId.apiName), tokenUrl: value(FIELDS.tokenUrl.apiName), scope: value(FIELDS.scope.apiName), resource: value(FIELDS.resource.apiName) };
+  const tokenCredential = value(FIELDS.tokenCredential.apiName);
+  if (tokenCredential) {
+    // The record holds no secret: its token credential's principal does.
+    const target = { externalCredential: tokenCredential, principal: DEFAULT_PRINCIPAL };
+    return { mode: 'plugin', where: messages.getMessage('rotate.PrincipalOf', [target.principal, tokenCredential]), token, write: (secret) => storeTokenSecret(conn, target, secret) };
+  }
   return {
     mode: 'plugin',
     where: fullName,
-    token: { clientId: value(FIELDS.clientId.apiName), tokenUrl: value(FIELDS.tokenUrl.apiName), scope: value(FIELDS.scope.apiName), resource: value(FIELDS.resource.apiName) },
+    token,
     write: async (secret): Promise<void> => {
       // CRUD calls take untyped values and read them by the field's type; every other value is written back unchanged.
       const updated = {

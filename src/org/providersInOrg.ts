@@ -21,6 +21,10 @@ export type ProviderInOrg = {
   namedCredentials: Array<{ name: string; url?: string }>;
   externalCredential?: string;
   principals: Array<{ principal: string; status: PrincipalStatus }>;
+  /** Where the client secret lives: encrypted in a principal (native, or a plugin's token credential), in the record, or nowhere (certificate). */
+  secretStorage: 'credential' | 'record' | 'none';
+  /** The plugin provider's token credential, when one holds its secret. */
+  tokenCredential?: string;
 };
 
 const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -66,9 +70,16 @@ async function nativeProviders(conn: Connection, externalCredentials: Component[
         namedCredentials: namedCredentialsOf(namedCredentials, usesExternalCredential(name)),
         externalCredential: name,
         principals: await principalStatuses(conn, name),
+        secretStorage: 'credential' as const,
       };
     })
   );
+}
+
+function secretOf(values: Map<string | undefined, string | undefined>): Pick<ProviderInOrg, 'secretStorage' | 'tokenCredential'> {
+  const tokenCredential = values.get(FIELDS.tokenCredential.apiName);
+  if (tokenCredential) return { secretStorage: 'credential', tokenCredential };
+  return { secretStorage: values.get(FIELDS.authMethod.apiName) === 'certificate' ? 'none' : 'record' };
 }
 
 export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> {
@@ -100,6 +111,7 @@ export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> 
         namedCredentials: credentials,
         externalCredential: externalName,
         principals: externalName ? await principalStatuses(conn, externalName) : [],
+        ...secretOf(values),
       };
     })
   );

@@ -4,7 +4,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { BundleSpec, ProviderSpec } from '../spec/providerSpec.js';
-import { FIELDS, NATIVE_MARKER, NATIVE_VARIANT, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
+import { DEFAULT_PRINCIPAL, FIELDS, NATIVE_MARKER, NATIVE_VARIANT, SECRET_PARAMETER, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
 import { render } from './templates.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -34,6 +34,7 @@ function sharedView(apiVersion: string): object {
     },
     fields: FIELDS,
     secretPlaceholder: SECRET_PLACEHOLDER,
+    secretParameter: SECRET_PARAMETER,
   };
 }
 
@@ -73,18 +74,48 @@ function recordValues(provider: ProviderSpec, secret: string): Array<{ field: st
     providerName: provider.name,
     tokenUrl: provider.tokenUrl,
     clientId: provider.clientId,
-    // A certificate provider has no secret, not even the placeholder.
-    clientSecret: certificate ? undefined : secret,
+    // A certificate provider has no secret, not even the placeholder; nor has one whose secret a credential holds.
+    clientSecret: certificate !== undefined || provider.secretStorage === 'credential' ? undefined : secret,
     scope: provider.scope,
     resource: provider.resource,
     tenantId: provider.tenantId,
     authMethod: auth.kind,
     certificateName: certificate?.certificate,
     certificateThumbprint: certificate?.thumbprint,
+    tokenCredential: provider.tokenCredential,
   };
   return (Object.keys(FIELDS) as FieldRole[])
     .map((role) => ({ field: FIELDS[role].apiName, value: values[role] }))
     .sort((a, b) => a.field.localeCompare(b.field));
+}
+
+/**
+ * The token request's own credentials when the secret is stored encrypted: a Custom External Credential whose
+ * principal holds it (set through Connect REST after the deploy, never in a file), and a Named Credential for the
+ * token endpoint that lets Salesforce merge it into the request body.
+ */
+function tokenCredentialFiles(view: object, provider: ProviderSpec): BundleFile[] {
+  const name = provider.tokenCredential!;
+  const tokenView = {
+    ...view,
+    tokenPrincipal: DEFAULT_PRINCIPAL,
+    tokenLabel: text.getMessage('tokenCredential.label', [provider.label]),
+    tokenDescription: text.getMessage('tokenCredential.description', [NATIVE_MARKER, provider.name, DEFAULT_PRINCIPAL]),
+  };
+  return [
+    {
+      path: `${PACKAGE_PATH}/externalCredentials/${name}.externalCredential-meta.xml`,
+      content: render('externalCredentials/token-external-credential.externalCredential-meta.xml.hbs', tokenView),
+      type: 'ExternalCredential',
+      fullName: name,
+    },
+    {
+      path: `${PACKAGE_PATH}/namedCredentials/${name}.namedCredential-meta.xml`,
+      content: render('namedCredentials/token-named-credential.namedCredential-meta.xml.hbs', tokenView),
+      type: 'NamedCredential',
+      fullName: name,
+    },
+  ];
 }
 
 /** The plugin's own pieces: the provider's custom metadata record and its Auth. Provider. */
@@ -139,6 +170,7 @@ function providerFiles(shared: object, provider: ProviderSpec, secret: string): 
         content: render('permissionsets/permission-set.permissionset-meta.xml.hbs', {
           ...view,
           principalAccess: principalAccessName(provider.externalCredential, provider.principal),
+          tokenPrincipalAccess: provider.tokenCredential ? principalAccessName(provider.tokenCredential, DEFAULT_PRINCIPAL) : undefined,
           permissionSetLabel: text.getMessage('permissionSet.label', [provider.label]),
         }),
         type: 'PermissionSet',
@@ -146,6 +178,7 @@ function providerFiles(shared: object, provider: ProviderSpec, secret: string): 
       }
     );
   }
+  if (provider.tokenCredential) files.push(...tokenCredentialFiles(view, provider));
   return files;
 }
 

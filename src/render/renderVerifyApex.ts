@@ -1,7 +1,7 @@
 /*
  * The anonymous Apex that verify runs in the org: one template each, rendered with Apex string escaping.
  */
-import { FIELDS } from '../spec/platform.js';
+import { FIELDS, secretMergeField } from '../spec/platform.js';
 import { render } from './templates.js';
 
 /** Calls the plugin class's refresh with the custom metadata record (`type` ends in __mdt) as its configuration. */
@@ -17,4 +17,22 @@ export function tokenCheckApex(plugin: { className: string; type: string; record
 /** A GET of `path` (which starts with a slash) through the Named Credential. */
 export function calloutCheckApex(namedCredential: string, path: string): string {
   return render('verify/callout-check.apex.hbs', { namedCredential, path });
+}
+
+/** application/x-www-form-urlencoded, as the plugin encodes each value of its token request. */
+const form = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
+
+/**
+ * A client_credentials request through the token credential, built as the plugin builds it: the secret is the merge
+ * field, which Salesforce replaces as it sends the request.
+ */
+export function tokenCredentialCheckApex(request: { name: string; clientId: string; scope?: string; resource?: string }): string {
+  const body = [
+    'grant_type=client_credentials',
+    `client_id=${form(request.clientId)}`,
+    `client_secret=${secretMergeField(request.name)}`,
+    ...(request.scope ? [`scope=${form(request.scope)}`] : []),
+    ...(request.resource ? [`resource=${form(request.resource)}`] : []),
+  ].join('&');
+  return render('verify/token-credential-check.apex.hbs', { tokenCredential: request.name, body });
 }

@@ -77,6 +77,9 @@ export const FIELDS = {
   authMethod: { apiName: 'Auth_Method__c', label: 'Auth. Method', required: false },
   certificateName: { apiName: 'Certificate_Name__c', label: 'Certificate Name', required: false },
   certificateThumbprint: { apiName: 'Certificate_Thumbprint__c', label: 'Certificate Thumbprint', required: false },
+  // Set when the secret lives in an External Credential: the Named Credential (and External Credential) of the token
+  // request, through which Salesforce merges the secret into the request it sends.
+  tokenCredential: { apiName: 'Token_Credential__c', label: 'Token Credential', required: false },
 } as const;
 export type FieldRole = keyof typeof FIELDS;
 
@@ -85,6 +88,19 @@ export type FieldRole = keyof typeof FIELDS;
  * message, so a bundle deployed without its secret explains itself.
  */
 export const SECRET_PLACEHOLDER = 'PLACEHOLDER-set-by-sf-azure-authprovider-deploy';
+
+/**
+ * Where a plugin provider's client secret lives: `credential`, encrypted in the named principal of a Custom External
+ * Credential that only Salesforce reads (it merges the secret into the token request); `record`, in plain text in the
+ * custom metadata record, the fallback for the legacy model (no permission set grants a principal there).
+ */
+export type SecretStorage = 'credential' | 'record';
+/** The principal's authentication parameter that holds the secret, as the merge field names it. */
+export const SECRET_PARAMETER = 'ClientSecret';
+/** The Named Credential and External Credential of a provider's token request share this name. */
+export const tokenCredentialName = (provider: string): string => `${provider}_Token`;
+/** The merge field Salesforce replaces with the secret when the token request goes out. */
+export const secretMergeField = (tokenCredential: string): string => `{!$Credential.${tokenCredential}.${SECRET_PARAMETER}}`;
 
 /** Names deploy gives a provider's principal and permission set unless told otherwise. */
 export const DEFAULT_PRINCIPAL = 'NamedPrincipal';

@@ -19,10 +19,12 @@ import {
   MODES,
   NAME_LIMITS,
   TEXT_FIELD_MAX,
+  tokenCredentialName,
   USERNAME_MAX,
   type Cloud,
   type CredentialModel,
   type Mode,
+  type SecretStorage,
 } from './platform.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -85,6 +87,9 @@ export type ProviderSpec = {
   remoteSite: { name: string; url: string };
   mode: Mode;
   auth: ProviderAuth;
+  /** Plugin providers with a client secret only, like tokenCredential (set for `credential` storage). */
+  secretStorage?: SecretStorage;
+  tokenCredential?: string;
 };
 
 /** Everything one deploy or one generate run renders: any number of providers on one API version. */
@@ -322,6 +327,15 @@ export function parseBundleSpec(input: BundleInput, naming?: FieldNaming): Bundl
     if (provider && seen.has(provider.name.toLowerCase())) check.fail('name', 'error.DuplicateName', provider.name);
     if (provider) seen.add(provider.name.toLowerCase());
   }
+  // A token credential is named after its provider; a credential the user named must not take that name.
+  const tokenCredentials = new Set(providers.flatMap((provider) => (provider?.tokenCredential ? [provider.tokenCredential.toLowerCase()] : [])));
+  for (const [index, provider] of providers.entries()) {
+    check.provider = index;
+    for (const field of ['namedCredential', 'externalCredential'] as const) {
+      const name = provider?.[field];
+      if (name && tokenCredentials.has(name.toLowerCase())) check.fail(field, 'error.TokenCredentialName', shown(name));
+    }
+  }
   if (check.problems.length > 0) throw specError(check.problems);
   return { apiVersion, providers: providers as ProviderSpec[] };
 }
@@ -449,7 +463,17 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
     remoteSite: { name: remoteSiteNameFor(token.origin), url: token.origin },
     mode,
     auth,
+    ...secretStorageOf(mode, auth, model, name),
   };
+}
+
+/**
+ * A plugin provider's secret goes to an External Credential wherever a permission set can grant its principal: the
+ * External Credential model (API 59.0 and later, which that model requires anyway). The legacy model keeps it in the record.
+ */
+function secretStorageOf(mode: Mode, auth: ProviderAuth, model: CredentialModel, name: string): Pick<ProviderSpec, 'secretStorage' | 'tokenCredential'> {
+  if (mode !== 'plugin' || auth.kind !== 'secret') return {};
+  return model === 'external' ? { secretStorage: 'credential', tokenCredential: tokenCredentialName(name) } : { secretStorage: 'record' };
 }
 
 /** x5t: 27 base64url characters of a SHA-1 digest. */

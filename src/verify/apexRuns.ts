@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
 import { executeAnonymous, type AnonymousApexResult } from '../org/anonymousApex.js';
-import { calloutCheckApex, tokenCheckApex } from '../render/renderVerifyApex.js';
+import { calloutCheckApex, tokenCheckApex, tokenCredentialCheckApex } from '../render/renderVerifyApex.js';
+import type { TokenCredentialRequest } from './orgPieces.js';
 import { fail, pass, warn, type Check } from './checks.js';
 import { aadstsCodeIn, diagnoseEntraError } from './entraDiagnosis.js';
 
@@ -111,6 +112,46 @@ export function calloutRunCheck(result: AnonymousApexResult, target: string, mod
   const said = apiError ? messages.getMessage('check.ApiSaid', [apiError]) : '';
   const key = status === 401 ? 'Callout401' : status === 403 ? 'Callout403' : status === 404 ? 'Callout404' : 'CalloutStatus';
   return fail(id, 'api-access', `${messages.getMessage(`check.${key}`, [target, status])}${said}`, messages.getMessage(`fix.${key}`));
+}
+
+/** error_description of Entra's JSON answer, first line only; empty when the answer is not Entra's JSON. */
+function entraDescription(answer: string): string {
+  try {
+    const description = (JSON.parse(answer) as { error_description?: unknown }).error_description;
+    return typeof description === 'string' ? firstLine(description) : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The token request through the token credential: Entra's answer (its AADSTS code when it refuses), or why the
+ * org would not send it (the principal not granted, the secret not stored).
+ */
+export function tokenCredentialRunCheck(result: AnonymousApexResult, { name, provider }: TokenCredentialRequest): Check {
+  const id = 'token-credential-request';
+  if (!result.compiled) return compileFailure(id, result);
+  if (!result.success) {
+    const message = firstLine(result.exceptionMessage ?? '');
+    const fix = /couldn't access the credential/i.test(message) ? 'fix.CredentialAccess' : /does not exist/i.test(message) ? 'fix.StoreTokenSecret' : 'fix.ReadLog';
+    return fail(id, 'org-setup', messages.getMessage('check.TokenCredentialRequestFailed', [name, message]), messages.getMessage(fix, [provider]));
+  }
+  const status = calloutStatusIn(result.log);
+  if (status === undefined) return warn(id, messages.getMessage('check.CalloutNoStatus', [`callout:${name}`]));
+  if (status < 400) return pass(id, messages.getMessage('check.TokenCredentialRequest', [name, status]));
+  const answer = /sf azure-authprovider verify: (?!HTTP \d{3}\b)([^\n]+)/.exec(result.log ?? '')?.[1] ?? '';
+  const code = aadstsCodeIn(answer);
+  if (code !== undefined) {
+    const diagnosis = diagnoseEntraError(code, entraDescription(answer));
+    return fail(id, diagnosis.category, messages.getMessage('check.TokenCredentialRequestRefused', [name, status, `AADSTS${code}`, diagnosis.cause]), diagnosis.fix);
+  }
+  const category = status >= 500 ? 'unreachable' : 'credentials';
+  return fail(id, category, messages.getMessage('check.TokenCredentialRequestStatus', [status, name]), messages.getMessage('fix.TokenEndpointRefused'));
+}
+
+export async function runTokenCredentialCheck(conn: Connection, request: TokenCredentialRequest, options: RunOptions): Promise<Check> {
+  const result = await executeAnonymous(conn, tokenCredentialCheckApex(request));
+  return saveLog(tokenCredentialRunCheck(result, request), result, options, 'token-credential');
 }
 
 export async function runTokenCheck(conn: Connection, plugin: { className: string; type: string; record: string }, username: string, options: RunOptions): Promise<Check> {

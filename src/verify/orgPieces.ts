@@ -5,12 +5,13 @@
  * (class, record, Named Credential URL, model) feeds the anonymous Apex runs.
  */
 import { Messages, type Connection } from '@salesforce/core';
-import { FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
+import { DEFAULT_PRINCIPAL, FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
 import type { ProviderNames } from '../spec/providerSpec.js';
 import { soqlString } from '../org/orgProfile.js';
 import { asList, listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../org/metadataRead.js';
 import { nativeSettings } from '../org/providersInOrg.js';
 import { principalStatus } from '../deploy/principalAuthentication.js';
+import { holdsTokenSecret } from '../deploy/nativeCredentials.js';
 import { fail, pass, skip, type Check } from './checks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -26,7 +27,12 @@ export type OrgPieces = {
   tokenUrl?: string;
   /** Native mode: the External Credential requests tokens itself; there is no plugin to ask. */
   native?: boolean;
+  /** Set when the record names a token credential that holds the secret: what a token request through it sends. */
+  tokenCredential?: TokenCredentialRequest;
 };
+
+/** `provider`: the Auth. Provider whose token requests it sends. */
+export type TokenCredentialRequest = { name: string; provider: string; clientId: string; scope?: string; resource?: string };
 
 const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 const orgSetup = (id: string, summaryKey: string, tokens: Array<string | number>, fixKey: string, fixTokens: Array<string | number> = []): Check =>
@@ -69,7 +75,7 @@ async function checkPluginClass(conn: Connection, className: string, checks: Che
   return true;
 }
 
-type RecordCredential = { kind: 'secret'; present: boolean } | { kind: 'certificate'; name?: string; missing: string[] };
+type RecordCredential = { kind: 'secret'; present: boolean; tokenCredential?: string } | { kind: 'certificate'; name?: string; missing: string[] };
 
 /**
  * What proves the application's identity, by the record's auth method (records older than certificate support have
@@ -81,23 +87,28 @@ function credentialOf(values: Map<string, string | undefined>): RecordCredential
     const missing = [FIELDS.certificateName, FIELDS.certificateThumbprint].filter((field) => !values.get(field.apiName)).map((field) => field.apiName);
     return { kind: 'certificate', name: values.get(FIELDS.certificateName.apiName), missing };
   }
+  const tokenCredential = values.get(FIELDS.tokenCredential.apiName);
+  // The token credential's principal holds the secret: the record has none to check.
+  if (tokenCredential) return { kind: 'secret', present: true, tokenCredential };
   const secret = values.get(FIELDS.clientSecret.apiName);
   return { kind: 'secret', present: Boolean(secret) && secret !== SECRET_PLACEHOLDER };
 }
 
+type RecordFacts = { tokenUrl?: string; tokenCredential?: TokenCredentialRequest };
+
 /** The record's type and values. */
-async function checkRecord(conn: Connection, provider: string, ref: ReturnType<typeof recordRef>, checks: Check[]): Promise<string | undefined> {
+async function checkRecord(conn: Connection, provider: string, ref: ReturnType<typeof recordRef>, checks: Check[]): Promise<RecordFacts> {
   const { type: typeName, fullName: record } = ref;
   const [type] = await readComponents(conn, 'CustomObject', [typeName]);
   if (!type) {
     checks.push(orgSetup('metadata-type', 'check.TypeMissing', [typeName], 'fix.DeployAgain'));
-    return undefined;
+    return {};
   }
   checks.push(pass('metadata-type', messages.getMessage('check.Type', [typeName])));
   const found = await readComponent(conn, 'CustomMetadata', record);
   if (!found) {
     checks.push(orgSetup('metadata-record', 'check.RecordMissing', [record], 'fix.Deploy', [provider]));
-    return undefined;
+    return {};
   }
   const values = recordValues(found);
   const tokenUrl = values.get(FIELDS.tokenUrl.apiName);
@@ -120,11 +131,50 @@ async function checkRecord(conn: Connection, provider: string, ref: ReturnType<t
         'metadata-record',
         credential.kind === 'certificate'
           ? messages.getMessage('check.RecordCertificate', [record, clientId, tenant, tokenUrl, credential.name ?? ''])
-          : messages.getMessage('check.Record', [record, clientId, tenant, tokenUrl])
+          : credential.tokenCredential
+            ? messages.getMessage('check.RecordTokenCredential', [record, clientId, tenant, tokenUrl, credential.tokenCredential])
+            : messages.getMessage('check.Record', [record, clientId, tenant, tokenUrl])
       )
     );
   }
-  return tokenUrl;
+  const tokenCredential =
+    credential.kind === 'secret' && credential.tokenCredential
+      ? {
+          name: credential.tokenCredential,
+          provider,
+          clientId: values.get(FIELDS.clientId.apiName) ?? '',
+          scope: values.get(FIELDS.scope.apiName),
+          resource: values.get(FIELDS.resource.apiName),
+        }
+      : undefined;
+  return { tokenUrl, tokenCredential };
+}
+
+/**
+ * The token credential: a Named Credential for the token URL that allows merge fields in the body, its Custom
+ * External Credential of the same name with the principal, and the secret stored in that principal.
+ */
+async function checkTokenCredential(conn: Connection, { name, provider }: TokenCredentialRequest, tokenUrl: string, checks: Check[]): Promise<boolean> {
+  const [nc, ec] = await Promise.all([readComponent(conn, 'NamedCredential', name), readComponent(conn, 'ExternalCredential', name)]);
+  const params = nc ? parameters(nc, 'namedCredentialParameters') : [];
+  const url = params.find((param) => param.parameterType === 'Url')?.parameterValue;
+  const authentication = params.find((param) => param.parameterType === 'Authentication')?.externalCredential;
+  const principal = ec && parameters(ec, 'externalCredentialParameters').some((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, DEFAULT_PRINCIPAL));
+  let problem: string | undefined;
+  if (!nc || !ec) problem = messages.getMessage('check.TokenCredentialMissing', [name]);
+  else if (textValue(nc.allowMergeFieldsInBody) !== 'true') problem = messages.getMessage('check.TokenCredentialNoMerge', [name]);
+  else if (!same(authentication, name) || textValue(ec.authenticationProtocol) !== 'Custom' || !principal) problem = messages.getMessage('check.TokenCredentialShape', [name, DEFAULT_PRINCIPAL]);
+  else if (!same(url, tokenUrl)) problem = messages.getMessage('check.TokenCredentialUrl', [name, url ?? '-', tokenUrl]);
+  if (problem) {
+    checks.push(fail('token-credential', 'org-setup', problem, messages.getMessage('fix.DeployAgain')));
+    return false;
+  }
+  if (!(await holdsTokenSecret(conn, { externalCredential: name, principal: DEFAULT_PRINCIPAL }))) {
+    checks.push(orgSetup('token-credential', 'check.TokenCredentialNoSecret', [DEFAULT_PRINCIPAL, name], 'fix.StoreTokenSecret', [provider]));
+    return false;
+  }
+  checks.push(pass('token-credential', messages.getMessage('check.TokenCredential', [name, tokenUrl, DEFAULT_PRINCIPAL])));
+  return true;
 }
 
 /** Salesforce allows a callout when an active remote site's URL is a prefix of the endpoint. */
@@ -205,16 +255,21 @@ function checkExternalCredential(found: Component | undefined, names: ProviderNa
 }
 
 /** The permission set must grant the principal and the User External Credential object, and be assigned to the user. */
-async function checkPermissionSet(conn: Connection, names: ProviderNames, username: string, checks: Check[]): Promise<void> {
+async function checkPermissionSet(conn: Connection, names: ProviderNames, username: string, checks: Check[], tokenCredential?: string): Promise<void> {
   const found = await readComponent(conn, 'PermissionSet', names.permissionSet);
   if (!found) {
     checks.push(orgSetup('permission-set', 'check.PermissionSetMissing', [names.permissionSet], 'fix.Deploy', [names.name]));
     return;
   }
-  const access = principalAccessName(names.externalCredential, names.principal);
-  const grants = asList(found.externalCredentialPrincipalAccesses as Component | Component[] | undefined).some(
-    (entry) => same(textValue(entry.externalCredentialPrincipal), access) && textValue(entry.enabled) === 'true'
-  );
+  const granted = (principal: string): boolean =>
+    asList(found.externalCredentialPrincipalAccesses as Component | Component[] | undefined).some(
+      (entry) => same(textValue(entry.externalCredentialPrincipal), principal) && textValue(entry.enabled) === 'true'
+    );
+  // The token credential's principal too: whoever's callout makes the plugin refresh runs its token request.
+  const wanted = [principalAccessName(names.externalCredential, names.principal), ...(tokenCredential ? [principalAccessName(tokenCredential, DEFAULT_PRINCIPAL)] : [])];
+  const missing = wanted.find((principal) => !granted(principal));
+  const access = missing ?? wanted.join(', ');
+  const grants = missing === undefined;
   const objectAccess = asList(found.objectPermissions as Component | Component[] | undefined).some(
     (entry) => textValue(entry.object) === 'UserExternalCredential' && textValue(entry.allowRead) === 'true'
   );
@@ -266,15 +321,18 @@ export async function checkOrgPieces(conn: Connection, names: ProviderNames, use
   const plugin = provider?.plugin ?? SHARED.pluginClass;
   const record = recordRef(provider?.record ?? `${SHARED.metadataType}__mdt.${names.name}`);
   const classFound = await checkPluginClass(conn, plugin, checks);
-  pieces.tokenUrl = await checkRecord(conn, names.name, record, checks);
-  if (pieces.tokenUrl) await checkRemoteSite(conn, pieces.tokenUrl, checks);
+  const facts = await checkRecord(conn, names.name, record, checks);
+  pieces.tokenUrl = facts.tokenUrl;
+  if (pieces.tokenUrl && facts.tokenCredential) {
+    if (await checkTokenCredential(conn, facts.tokenCredential, pieces.tokenUrl, checks)) pieces.tokenCredential = facts.tokenCredential;
+  } else if (pieces.tokenUrl) await checkRemoteSite(conn, pieces.tokenUrl, checks);
   else checks.push(skip('remote-site', messages.getMessage('check.RemoteSiteUnknown')));
   if (classFound && pieces.tokenUrl) pieces.plugin = { className: plugin, type: record.type, record: record.record };
 
   Object.assign(pieces, await checkNamedCredential(conn, names, checks));
   if (pieces.model === 'external') {
     if (checkExternalCredential(externalCredential, names, checks)) {
-      await checkPermissionSet(conn, names, username, checks);
+      await checkPermissionSet(conn, names, username, checks, facts.tokenCredential?.name);
       await checkPrincipal(conn, names, checks);
     }
   } else if (pieces.model === 'legacy') {

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployOutcome } from '../../src/deployBundle.js';
-import { connect, recordValue, start } from '../emulator/helpers.js';
+import { connect, recordValue, start, tokenCredentialSecret } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';
 import { filesContaining, PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
@@ -43,8 +43,14 @@ const deployGraph = async (...extra: string[]): Promise<DeployOutcome> => {
   return run.json.result;
 };
 
-/** The stored secret of a provider's custom metadata record, as the Metadata API reads it back. */
-const storedSecret = (name = 'AzureGraph'): Promise<unknown> => recordValue(connect(emu), `Azure_Client_Credential.${name}`, 'Client_Secret__c');
+/**
+ * A provider's secret where Salesforce keeps it encrypted, its token credential's principal (stored form-encoded, as
+ * the token request's body wants it), after checking that its custom metadata record holds none.
+ */
+async function storedSecret(name = 'AzureGraph'): Promise<string | undefined> {
+  expect(await recordValue(connect(emu), `Azure_Client_Credential.${name}`, 'Client_Secret__c')).toBeUndefined();
+  return tokenCredentialSecret(emu, name);
+}
 
 const stored = (type: string): string[] => emu.org.list(type).map((component) => component.fullName);
 const ALL_TYPES = ['ApexClass', 'CustomObject', 'CustomMetadata', 'AuthProvider', 'NamedCredential', 'ExternalCredential', 'PermissionSet', 'RemoteSiteSetting'];
@@ -64,7 +70,9 @@ describe('deploy to a production org (External Credential model)', () => {
       'CustomMetadata:Azure_Client_Credential.AzureGraph:created',
       'CustomObject:Azure_Client_Credential__mdt:created',
       'ExternalCredential:AzureGraph:created',
+      'ExternalCredential:AzureGraph_Token:created',
       'NamedCredential:AzureGraph:created',
+      'NamedCredential:AzureGraph_Token:created',
       'PermissionSet:AzureGraph_Callout:created',
       'RemoteSiteSetting:TokenHost_login_microsoftonline_com:created',
     ]);
@@ -116,11 +124,11 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(run.stdout).toContain(`Permission set AzureGraph_Callout: ${emu.username} (assigned)`);
     expect(run.stdout).toMatch(/Next steps:\n  1\. Authenticate principal NamedPrincipal of External Credential AzureGraph once: open http/);
     expect(run.stderr).toMatch(/Deploying \(API 64\.0, tests: RunSpecifiedTests\)/);
-    expect(run.stderr).toMatch(/Succeeded: 9\/9 components/);
+    expect(run.stderr).toMatch(/Succeeded: 11\/11 components/);
     for (const text of [run.stdout, run.stderr]) expect(text).not.toContain('sEcReT');
   });
 
-  it('is idempotent: a second identical run changes nothing and duplicates nothing; a new secret changes only the record', async () => {
+  it('is idempotent: a second identical run changes nothing and duplicates nothing; a new secret changes no component', async () => {
     await deployGraph();
     const second = await deployGraph();
     expect(second.status).toBe('Succeeded');
@@ -130,10 +138,9 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(stored('AuthProvider')).toEqual(['AzureGraph']);
     expect(emu.org.permissionSetAssignments).toHaveLength(1);
 
+    // The secret lives in the token credential's principal: replacing it (Connect REST PUT) changes no metadata.
     const rotated = await deploy(validFlags, { AZURE_CLIENT_SECRET: 'rotated-Secret~2' });
-    expect(rotated.json.result.components.filter((component) => component.state !== 'unchanged')).toEqual([
-      { type: 'CustomMetadata', name: 'Azure_Client_Credential.AzureGraph', state: 'changed' },
-    ]);
+    expect(rotated.json.result.components.filter((component) => component.state !== 'unchanged')).toEqual([]);
     expect(await storedSecret()).toBe('rotated-Secret~2');
   });
 
@@ -368,7 +375,7 @@ describe('deploy --auth certificate', () => {
 
   it('replaces a secret record with a certificate one, and says which certificate signs', async () => {
     await deployGraph();
-    expect(await value('Client_Secret__c')).toBe(HOSTILE_SECRET);
+    expect(await storedSecret()).toBe(HOSTILE_SECRET);
     const run = await runCliAsync('deploy', ['--target-org', alias, ...certificateFlags], { HOME: process.env.HOME });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Certificate:       Entra_Signing signs the client assertion (no client secret)');
@@ -386,7 +393,7 @@ describe('deploy --auth certificate', () => {
     expect(run.status).toBe(0);
     expect(run.json.result.secretSource).toBe('GRAPH_SECRET');
     expect(run.json.result.providers.map((provider) => provider.certificate)).toEqual([undefined, 'Entra_Signing']);
-    expect(await value('Client_Secret__c')).toBe(HOSTILE_SECRET);
+    expect(await storedSecret()).toBe(HOSTILE_SECRET);
     expect(await recordValue(connect(emu), 'Azure_Client_Credential.CertGraph', 'Client_Secret__c')).toBeUndefined();
     expect(await recordValue(connect(emu), 'Azure_Client_Credential.CertGraph', 'Certificate_Thumbprint__c')).toBe(certificateThumbprint());
   });

@@ -5,7 +5,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, recordValue, start } from '../emulator/helpers.js';
+import { connect, recordValue, start, tokenCredentialSecret } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
 import { loginAs } from '../helpers/orgLogin.js';
@@ -72,8 +72,8 @@ describe('day-2 operations', () => {
     expect(deployed.json.result.providers.map((p: { name: string }) => p.name)).toEqual(['AzureGraph', 'SharePoint']);
     expect(deployed.json.result.secretSource).toBe('GRAPH_SECRET, SP_SECRET');
     expect(emu.org.requests.filter((request) => request.operation === 'deploy')).toHaveLength(1);
-    expect(await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c')).toBe(HOSTILE_SECRET);
-    expect(await recordValue(connect(emu), 'Azure_Client_Credential.SharePoint', 'Client_Secret__c')).toBe(SP_SECRET);
+    expect([tokenCredentialSecret(emu, 'AzureGraph'), tokenCredentialSecret(emu, 'SharePoint')]).toEqual([HOSTILE_SECRET, SP_SECRET]);
+    expect(await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c')).toBeUndefined();
   });
 
   it('lists both providers with model, token host, tenant, client id and principal status', async () => {
@@ -97,16 +97,14 @@ describe('day-2 operations', () => {
     expect(snapshot()).toBe(state);
   });
 
-  it('rotates the secret from stdin after Entra accepts it, changing only that value of that record', async () => {
+  it('rotates the secret from stdin after Entra accepts it, changing only the token credential\'s secret', async () => {
     const state = snapshot();
     const rotated = await run('rotate-secret', ['--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT), '--client-secret-stdin'], { AZURE_CLIENT_SECRET: undefined }, 'rotated-Secret~2\n');
     expect(rotated.status).toBe(0);
-    expect(rotated.json.result).toMatchObject({ status: 'Rotated', verified: true, record: 'Azure_Client_Credential.AzureGraph', secretSource: 'stdin' });
-    expect(await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c')).toBe('rotated-Secret~2');
-    const changed = snapshot().split('\n').filter((line) => !state.split('\n').includes(line));
-    expect(changed).toHaveLength(1);
-    expect(changed[0]).toMatch(/^CustomMetadata:Azure_Client_Credential\.AzureGraph:/);
-    // Every other value of the record is as deployed; no deploy ran.
+    expect(rotated.json.result).toMatchObject({ status: 'Rotated', verified: true, record: 'principal NamedPrincipal of External Credential AzureGraph_Token', secretSource: 'stdin' });
+    expect([tokenCredentialSecret(emu, 'AzureGraph'), tokenCredentialSecret(emu, 'SharePoint')]).toEqual(['rotated-Secret~2', SP_SECRET]);
+    // No metadata changed, the record included; no deploy ran.
+    expect(snapshot()).toBe(state);
     expect(await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Token_URL__c')).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     expect(emu.org.requests.filter((request) => request.operation === 'deploy')).toHaveLength(1);
     expect(rotated.stdout).not.toContain('rotated-Secret');

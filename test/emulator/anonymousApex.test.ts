@@ -315,3 +315,89 @@ describe('anonymous Apex: callouts through a native OAuth client-credentials Ext
     expect(seen.map((request) => request.bearerToken)).toEqual(['basic-flow-token']);
   });
 });
+
+describe('anonymous Apex: External Credential merge fields in a callout body', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  // '+' and '&' would break a form body merged raw: the value is stored form-encoded, as a caller must store it.
+  const APP: FakeApp = { tenantId: TENANT, clientId: '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', secret: 'Zq8~a+b&c.value', roles: ['Organization.Read.All'] };
+  const FORM_SECRET = new URLSearchParams({ v: APP.secret }).toString().slice(2);
+  const TOKEN_REQUEST = [
+    'HttpRequest r = new HttpRequest();',
+    "r.setEndpoint('callout:EmuTokenLogin');",
+    "r.setMethod('POST');",
+    "r.setHeader('Content-Type', 'application/x-www-form-urlencoded');",
+    `r.setBody('grant_type=client_credentials&client_id=${APP.clientId}&client_secret={!$Credential.EmuTokenCred.ClientSecret}&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default');`,
+    'HttpResponse s = new Http().send(r);',
+  ].join('\n');
+  let entra: FakeEntra;
+
+  beforeEach(async () => {
+    entra = await startFakeEntra({ apps: [{ ...APP }] });
+    emu.org.routeOutbound('https://login.microsoftonline.com', new URL(entra.tokenUrl(TENANT)).origin);
+  });
+  afterEach(async () => entra.stop());
+
+  async function deployCustom(edits: (nc: string) => string = (nc) => nc, assign = true): Promise<void> {
+    const bundle = edit(loadFixture('custom'), 'namedCredentials/EmuTokenLogin.namedCredential', edits);
+    expect(await deployAndWait(conn, await zipBundle(bundle))).toMatchObject({ success: true });
+    if (!assign) return;
+    const ps = await conn.query<{ Id: string }>("SELECT Id FROM PermissionSet WHERE Name = 'EmuTokenAccess'");
+    await conn.sobject('PermissionSetAssignment').create({ AssigneeId: emu.org.adminUser.id, PermissionSetId: ps.records[0].Id });
+  }
+
+  async function storeSecret(value: string): Promise<string> {
+    const res = await fetch(`${emu.instanceUrl}/services/data/v64.0/named-credentials/credential`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${emu.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        externalCredential: 'EmuTokenCred', principalName: 'Default', principalType: 'NamedPrincipal', authenticationProtocol: 'Custom',
+        credentials: { ClientSecret: { value, encrypted: true } },
+      }),
+    });
+    expect(res.status).toBe(201);
+    return res.text();
+  }
+
+  it('replaces the merge field with the principal\'s value as the request goes out, and the token endpoint gets the secret', async () => {
+    await deployCustom();
+    const answer = await storeSecret(FORM_SECRET);
+    const { xml, log } = await soapRun(TOKEN_REQUEST);
+    expect(xml).toContain('<success>true</success>');
+    expect(entra.requests).toEqual([
+      { path: `/${TENANT}/oauth2/v2.0/token`, form: { grant_type: 'client_credentials', client_id: APP.clientId, client_secret: APP.secret, scope: 'https://graph.microsoft.com/.default' } },
+    ]);
+    expect(log).toContain('|CALLOUT_RESPONSE|[2]|System.HttpResponse[Status=OK, StatusCode=200]');
+    // Custom credentials are Unknown, never Configured, and the encrypted value never comes back.
+    expect(JSON.parse(answer)).toMatchObject({ authenticationStatus: 'Unknown', credentials: { ClientSecret: { encrypted: true, value: '********' } } });
+    for (const text of [answer, xml, log, JSON.stringify(emu.org.requests), JSON.stringify(emu.org.logs)]) {
+      expect(text).not.toContain(APP.secret);
+      expect(text).not.toContain(FORM_SECRET);
+    }
+  });
+
+  it('sends the merge field as written when the Named Credential does not allow merge fields in the body', async () => {
+    await deployCustom((nc) => nc.replace('<allowMergeFieldsInBody>true', '<allowMergeFieldsInBody>false'));
+    await storeSecret(FORM_SECRET);
+    const { log } = await soapRun(TOKEN_REQUEST);
+    expect(entra.requests.map((request) => request.form.client_secret)).toEqual(['{!$Credential.EmuTokenCred.ClientSecret}']);
+    expect(log).toContain('StatusCode=401');
+  });
+
+  it('fails the callout for a parameter the principal does not hold, or a merge field of another External Credential', async () => {
+    await deployCustom();
+    const missing = await conn.tooling.executeAnonymous(TOKEN_REQUEST);
+    expect(missing).toMatchObject({ success: false, exceptionMessage: 'System.CalloutException: Field EmuTokenCred.ClientSecret does not exist' });
+    await storeSecret(FORM_SECRET);
+    const other = await conn.tooling.executeAnonymous(TOKEN_REQUEST.replace('$Credential.EmuTokenCred.', '$Credential.EmuNativeCred.'));
+    expect(other).toMatchObject({ success: false, exceptionMessage: 'System.CalloutException: Field EmuNativeCred.ClientSecret does not exist' });
+    expect(entra.requests).toEqual([]);
+  });
+
+  it('merges nothing for a user whose permission sets do not grant the principal', async () => {
+    await deployCustom(undefined, false);
+    await storeSecret(FORM_SECRET);
+    const result = await conn.tooling.executeAnonymous(TOKEN_REQUEST);
+    expect(result.exceptionMessage).toMatch(/We couldn't access the credential\(s\).*"EmuTokenCred"/);
+    expect(entra.requests).toEqual([]);
+  });
+});

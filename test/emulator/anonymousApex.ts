@@ -6,6 +6,8 @@
  *   assigned permission set; the principal is authenticated or no Authorization header is sent), the request to the
  *   outside world (answered by the test's callout responder), one retry after a refresh on 401 or an additional
  *   refresh status code, and the CALLOUT_REQUEST / CALLOUT_RESPONSE lines of the debug log;
+ * - the body and headers the Apex sets with string literals, External Credential merge fields resolved (mergeFields.ts);
+ *   a callout to an origin the test routed (`routeOutbound`) is a real HTTP request there, others go to the responder;
  * - for a native OAuth client-credentials External Credential, the org fetches the token itself: a real HTTP POST of
  *   the client_credentials grant to its AuthProviderUrl with the principal's Connect credentials, cached per
  *   principal until it expires, fetched anew for the retry; a refused token request fails the callout;
@@ -15,9 +17,22 @@ import { STATUS_CODES } from 'node:http';
 import type { ApexOutcome, Org } from './org.js';
 import { childrenNamed, childText, type XNode } from './xml.js';
 import { CLIENT_SECRET_VARIANTS, credentialStatus, parameterValue, protocolVariant } from './externalCredential.js';
+import { mergeCredentialFields } from './mergeFields.js';
 
-/** `bearerToken`: the access token sent as `Authorization: Bearer` (native client-credentials External Credentials). */
-export type CalloutRequest = { url: string; method: string; namedCredential: string; authorized: boolean; attempt: number; bearerToken?: string };
+/**
+ * `bearerToken`: the access token sent as `Authorization: Bearer` (native client-credentials External Credentials).
+ * `body` and `headers`: as the Apex set them with string literals, External Credential merge fields resolved.
+ */
+export type CalloutRequest = {
+  url: string;
+  method: string;
+  namedCredential: string;
+  authorized: boolean;
+  attempt: number;
+  bearerToken?: string;
+  body?: string;
+  headers?: Record<string, string>;
+};
 export type CalloutResponse = { status: number; body?: string };
 /** The outside world as seen from the org. The default answers 200 to authorized requests and 401 otherwise. */
 export type CalloutResponder = (request: CalloutRequest) => CalloutResponse | Promise<CalloutResponse>;
@@ -123,6 +138,20 @@ async function accessToken(org: Org, p: NativePrincipal, fresh: boolean): Promis
 // endpoint that refuses; the " Error: <code>." tail is how users report it.
 const tokenError = (error: string): string => `System.CalloutException: Unable to fetch the OAuth token. Error: ${error}.`;
 
+/** An Apex string literal's text (the escapes the templates use). */
+const apexString = (literal: string): string => literal.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+
+/** A callout the test routed to a real server: sent there over HTTP, as the org would send it. */
+async function outbound(org: Org, request: CalloutRequest): Promise<CalloutResponse> {
+  const headers = { ...request.headers, ...(request.bearerToken ? { Authorization: `Bearer ${request.bearerToken}` } : {}) };
+  try {
+    const res = await fetch(org.outboundUrl(request.url), { method: request.method, headers, body: request.body, signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, body: await res.text() };
+  } catch {
+    return { status: 503, body: 'Read timed out or connection refused' };
+  }
+}
+
 export async function runAnonymousModel(org: Org, source: string, userId: string, responder: CalloutResponder): Promise<AnonymousRun> {
   const events: AnonymousRun['events'] = [];
   const scripted = org.scriptedApexOutcome(source);
@@ -144,12 +173,18 @@ export async function runAnonymousModel(org: Org, source: string, userId: string
   let authorized = true;
   let refreshCodes = [401];
   let native: NativePrincipal | undefined;
+  let stored: ReturnType<Org['principalCredentials']['get']>;
+  let refreshable = true;
   if (ec) {
     const principal = org.get('ExternalCredential', ec) ? accessiblePrincipal(org, userId, ec) : undefined;
     if (!principal) return { outcome: failure(credentialError(ec), position), events };
     const tree = org.get('ExternalCredential', ec)!.tree;
     const key = org.principalKey(ec, principal);
-    if (CLIENT_SECRET_VARIANTS.has(protocolVariant(tree) ?? '')) {
+    stored = org.principalCredentials.get(key);
+    if (childText(tree, 'authenticationProtocol') === 'Custom') {
+      // no token, so nothing to refresh: what the request needs comes from its parameters, through merge fields
+      refreshable = false;
+    } else if (CLIENT_SECRET_VARIANTS.has(protocolVariant(tree) ?? '')) {
       // authenticated once Connect REST set the client id and secret; the org fetches the token itself
       authorized = credentialStatus(tree, org.principalCredentials.get(key)) === 'Configured';
       native = authorized ? { tree, key } : undefined;
@@ -162,9 +197,32 @@ export async function runAnonymousModel(org: Org, source: string, userId: string
     refreshCodes = [401, ...extra];
   }
   const url = `${base.replace(/\/$/, '')}${path}`;
+  const allows = (element: string): boolean => childText(nc.tree, element) === 'true';
+  const merge = (text: string, inHeader: boolean): { text: string } | { error: string } =>
+    mergeCredentialFields(text, { allowed: allows(inHeader ? 'allowMergeFieldsInHeader' : 'allowMergeFieldsInBody'), externalCredential: ec, stored, inHeader });
+  const headers: Record<string, string> = {};
+  for (const [, header, value] of source.matchAll(/\.setHeader\(\s*'((?:[^'\\]|\\.)*)'\s*,\s*'((?:[^'\\]|\\.)*)'\s*\)/g)) {
+    const merged = merge(apexString(value), true);
+    if ('error' in merged) return { outcome: failure(merged.error, position), events };
+    headers[apexString(header)] = merged.text;
+  }
+  const bodyLiteral = /\.setBody\(\s*'((?:[^'\\]|\\.)*)'\s*\)/.exec(source)?.[1];
+  const mergedBody = bodyLiteral === undefined ? undefined : merge(apexString(bodyLiteral), false);
+  if (mergedBody && 'error' in mergedBody) return { outcome: failure(mergedBody.error, position), events };
+  const body = mergedBody?.text;
   const send = async (attempt: number, bearerToken?: string): Promise<CalloutResponse> => {
     events.push({ line: position.line, event: 'CALLOUT_REQUEST', detail: `System.HttpRequest[Endpoint=callout:${name}${path}, Method=${method}]` });
-    const response = await responder({ url, method, namedCredential: nc.fullName, authorized, attempt, ...(bearerToken ? { bearerToken } : {}) });
+    const request: CalloutRequest = {
+      url,
+      method,
+      namedCredential: nc.fullName,
+      authorized,
+      attempt,
+      ...(bearerToken ? { bearerToken } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
+    };
+    const response = org.outboundUrl(url) !== url ? await outbound(org, request) : await responder(request);
     events.push({ line: position.line, event: 'CALLOUT_RESPONSE', detail: `System.HttpResponse[Status=${STATUS_CODES[response.status] ?? 'Unknown'}, StatusCode=${response.status}]` });
     return response;
   };
@@ -178,7 +236,7 @@ export async function runAnonymousModel(org: Org, source: string, userId: string
     return { outcome: { success: true }, events };
   }
   const first = await send(1);
-  if (authorized && refreshCodes.includes(first.status)) await send(2);
+  if (authorized && refreshable && refreshCodes.includes(first.status)) await send(2);
   return { outcome: { success: true }, events };
 }
 

@@ -16,7 +16,7 @@ process.env.HOME = home;
 process.env.SF_DISABLE_TELEMETRY = 'true';
 const { startEmulator } = await import('./index.js');
 const { saveLogin } = await import('./login.js');
-const { connect, recordValue } = await import('./helpers.js');
+const { connect, recordValue, tokenCredentialSecret } = await import('./helpers.js');
 const { startFakeEntra } = await import('../entra/fakeEntra.js');
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -40,18 +40,22 @@ try {
   await saveLogin(emu, 'demo');
   process.stdout.write(`Org emulator at ${emu.instanceUrl} (production org, API 64.0), logged in as ${emu.username} with alias "demo".\n\n`);
   const status = await sf(['deploy', '--target-org', 'demo', '--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT, '--headless-auth'], secret);
-  const stored = await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c');
+  // The secret lives encrypted in the token credential's principal (stored form-encoded); the record holds none.
+  const inRecord = await recordValue(connect(emu), 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c');
+  const stored = inRecord === undefined ? tokenCredentialSecret(emu, 'AzureGraph') : undefined;
   process.stdout.write('\nThe org now holds:\n');
   for (const type of ['ApexClass', 'CustomObject', 'CustomMetadata', 'RemoteSiteSetting', 'AuthProvider', 'ExternalCredential', 'NamedCredential', 'PermissionSet']) {
     process.stdout.write(`  ${type.padEnd(20)}${emu.org.list(type).map((component) => component.fullName).join(', ')}\n`);
   }
-  process.stdout.write(`  The record's client secret matches the one deployed: ${stored === secret ? 'yes' : 'NO'}\n`);
+  process.stdout.write(`  The record holds no client secret: ${inRecord === undefined ? 'yes' : 'NO'}\n`);
+  process.stdout.write(`  The token credential AzureGraph_Token holds it, encrypted: ${stored === secret ? 'yes' : 'NO'}\n`);
   process.stdout.write(`  Principal authenticated: ${emu.org.configuredPrincipals.has('azuregraph|namedprincipal') ? 'yes' : 'no'}\n\n`);
 
   const entra = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT, secret, roles: ['Organization.Read.All', 'User.Read.All'] }] });
   let verified: number | null;
   try {
-    process.stdout.write(`A fake Entra token endpoint answers at ${entra.tokenUrl(TENANT)}.\n`);
+    process.stdout.write(`A fake Entra token endpoint answers at ${entra.tokenUrl(TENANT)}, for this machine and for the org.\n`);
+    emu.org.routeOutbound('https://login.microsoftonline.com', new URL(entra.tokenUrl(TENANT)).origin);
     verified = await sf(['verify', '--target-org', 'demo', '--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT, '--token-url', entra.tokenUrl(TENANT)], secret);
   } finally {
     await entra.stop();

@@ -45,3 +45,13 @@ export async function recordValue(conn: Connection, record: string, field: strin
   const value = asArray(read.values).find((entry) => entry.field === field)?.value;
   return typeof value === 'object' && value !== null ? (value as { _: string })._ : value;
 }
+
+/**
+ * The client secret a plugin provider's token credential (`<provider>_Token`, principal NamedPrincipal) holds, as the
+ * org keeps it for its own use: encrypted, form-encoded for the token request's body. Undefined when it holds none.
+ */
+export function tokenCredentialSecret(emu: Emulator, provider: string): string | undefined {
+  const held = emu.org.principalCredentials.get(emu.org.principalKey(`${provider}_Token`, 'NamedPrincipal'))?.ClientSecret;
+  if (!held?.encrypted) return undefined;
+  return new URLSearchParams(`v=${held.value}`).get('v') ?? undefined;
+}

@@ -32,7 +32,7 @@ describe('the generated bundle deploys to an org', () => {
   });
   afterEach(() => emu.stop());
 
-  it('deploys the External Credential model with its test class on production, secret intact', async () => {
+  it('deploys the External Credential model with its test class and token credential on production, no secret in it', async () => {
     const providers = [{ name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID, executionUser: emu.username, refreshStatusCodes: ['403'] }];
     const zip = await zipOf(providers, '62.0', { AzureGraph: HOSTILE_SECRET });
     const result = await deployAndWait(conn, zip, { testLevel: 'RunSpecifiedTests', runTests: ['AzureClientCredentialsProviderTest'] });
@@ -42,10 +42,14 @@ describe('the generated bundle deploys to an org', () => {
 
     const provider = (await conn.metadata.read('AuthProvider', 'AzureGraph')) as unknown as Record<string, string>;
     expect(provider).toMatchObject({ providerType: 'Custom', plugin: 'AzureClientCredentialsProvider', executionUser: emu.username });
-    expect(await recordValue(conn, 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c')).toBe(HOSTILE_SECRET);
+    // The secret goes to the token credential's principal through Connect REST after a deploy, never in the bundle.
+    expect(await recordValue(conn, 'Azure_Client_Credential.AzureGraph', 'Client_Secret__c')).toBeUndefined();
+    expect(await recordValue(conn, 'Azure_Client_Credential.AzureGraph', 'Token_Credential__c')).toBe('AzureGraph_Token');
     for (const [type, name] of [
       ['NamedCredential', 'AzureGraph'],
+      ['NamedCredential', 'AzureGraph_Token'],
       ['ExternalCredential', 'AzureGraph'],
+      ['ExternalCredential', 'AzureGraph_Token'],
       ['PermissionSet', 'AzureGraph_Callout'],
       ['RemoteSiteSetting', 'TokenHost_login_microsoftonline_com'],
     ]) {

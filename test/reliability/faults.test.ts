@@ -162,6 +162,7 @@ describe('deploy under injected faults', () => {
         'Resource__c',
         'Scope__c',
         'Tenant_ID__c',
+        'Token_Credential__c',
         'Token_URL__c',
       ].sort()
     );

@@ -50,7 +50,9 @@ describe('renderer properties', () => {
         expect(texts(authProvider, 'friendlyName')).toEqual([lbl.trim()]);
         expect(texts(authProvider, 'executionUser')).toEqual([user]);
         const values = recordValues(file(files, `Azure_Client_Credential.${name}.md-meta.xml`));
-        expect(values.get('Client_Secret__c')).toBe(sec);
+        // The token credential's principal gets the secret after the deploy; the record holds none.
+        expect(values.get('Client_Secret__c')).toBeUndefined();
+        expect(values.get('Token_Credential__c')).toBe(`${name}_Token`);
         expect(values.get('Client_ID__c')).toBe(cid.toLowerCase());
         expect(values.get('Scope__c')).toBe(`https://api.contoso.com/${scope}/.default`);
         expect(values.get('Token_URL__c')).toBe(provider.tokenUrl);

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
-import { connect, recordValue, start } from '../emulator/helpers.js';
+import { connect, recordValue, start, tokenCredentialSecret } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';
 import { filesBelow, PLUGIN_ROOT, runCliAsync } from '../helpers/runCli.js';
@@ -121,12 +121,16 @@ describe('the secret stays secret', () => {
 });
 
 describe('the secret arrives in the org whole', () => {
-  const stored = (name: string): Promise<unknown> => recordValue(connect(emu), `Azure_Client_Credential.${name}`, 'Client_Secret__c');
+  /** The secret the token credential's principal holds (form-encoded, as the token request's body wants it). */
+  const stored = async (name: string): Promise<unknown> => {
+    expect(await recordValue(connect(emu), `Azure_Client_Credential.${name}`, 'Client_Secret__c')).toBeUndefined();
+    return tokenCredentialSecret(emu, name);
+  };
 
   it.each([
     ['the environment', 'FromEnv', { AZURE_CLIENT_SECRET: SECRET }, undefined],
     ['standard input (--client-secret-stdin)', 'FromStdin', { AZURE_CLIENT_SECRET: undefined }, `${SECRET}\n`],
-  ])('from %s, byte for byte, with XML, Apex and Handlebars specials', async (_source, name, env, input) => {
+  ])('from %s, byte for byte, with XML, Apex, Handlebars and URL specials', async (_source, name, env, input) => {
     reset();
     const args = ['--target-org', alias, '--name', name, '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--json', ...(input ? ['--client-secret-stdin'] : [])];
     const run = await runCliAsync('deploy', args, { HOME: process.env.HOME, ...env }, PLUGIN_ROOT, input);

@@ -107,6 +107,20 @@ describe('parseBundleSpec defaults', () => {
     expect(provider.auth).toEqual({ kind: 'certificate', certificate: 'Entra_Signing', thumbprint: THUMBPRINT });
   });
 
+  it('keeps a secret provider\'s secret in its token credential on the External Credential model, and in the record on the legacy one', () => {
+    expect(spec({}).providers[0]).toMatchObject({ secretStorage: 'credential', tokenCredential: 'AzureGraph_Token' });
+    expect(spec({ model: 'legacy' }).providers[0]).toMatchObject({ secretStorage: 'record' });
+    expect(spec({ model: 'legacy' }).providers[0].tokenCredential).toBeUndefined();
+    expect(spec({ auth: 'certificate', certificate: 'Entra_Signing', certificateThumbprint: THUMBPRINT }).providers[0].secretStorage).toBeUndefined();
+    expect(spec({ mode: 'native' }).providers[0].secretStorage).toBeUndefined();
+  });
+
+  it('refuses a credential named like a token credential', () => {
+    expect(() => parseBundleSpec({ providers: [base, { ...base, name: 'Other', namedCredential: 'AzureGraph_Token' }] })).toThrow(
+      /--named-credential is "AzureGraph_Token", the name of a provider's token credential/
+    );
+  });
+
   it('refuses two providers with the same name', () => {
     expect(() => parseBundleSpec({ providers: [base, { ...base, tenantId: 'contoso.com' }] })).toThrow(/--name names the provider AzureGraph more than once/);
   });

@@ -38,12 +38,15 @@ describe('renderBundle', () => {
       'main/default/objects/Azure_Client_Credential__mdt/fields/Auth_Method__c.field-meta.xml',
       'main/default/objects/Azure_Client_Credential__mdt/fields/Certificate_Name__c.field-meta.xml',
       'main/default/objects/Azure_Client_Credential__mdt/fields/Certificate_Thumbprint__c.field-meta.xml',
+      'main/default/objects/Azure_Client_Credential__mdt/fields/Token_Credential__c.field-meta.xml',
       'main/default/remoteSiteSettings/TokenHost_login_microsoftonline_com.remoteSite-meta.xml',
       'main/default/customMetadata/Azure_Client_Credential.AzureGraph.md-meta.xml',
       'main/default/authproviders/AzureGraph.authprovider-meta.xml',
       'main/default/namedCredentials/AzureGraph.namedCredential-meta.xml',
       'main/default/externalCredentials/AzureGraph.externalCredential-meta.xml',
       'main/default/permissionsets/AzureGraph_Callout.permissionset-meta.xml',
+      'main/default/externalCredentials/AzureGraph_Token.externalCredential-meta.xml',
+      'main/default/namedCredentials/AzureGraph_Token.namedCredential-meta.xml',
     ]);
   });
 
@@ -82,14 +85,33 @@ describe('renderBundle', () => {
     expect(texts(parseXml(file(files, 'AzureClientCredentialsProvider.cls-meta.xml').content), 'apiVersion')).toEqual(['58.0']);
   });
 
-  it('grants the principal and Modify All on User External Credentials, which named-principal OAuth needs to refresh tokens', () => {
+  it('grants both principals and Modify All on User External Credentials (which named-principal OAuth needs to store refreshed tokens), and no Create', () => {
     const content = file(render([base]), 'AzureGraph_Callout.permissionset-meta.xml').content;
-    expect(content).toContain('<externalCredentialPrincipal>AzureGraph-NamedPrincipal</externalCredentialPrincipal>');
+    expect(texts(parseXml(content), 'externalCredentialPrincipal')).toEqual(['AzureGraph-NamedPrincipal', 'AzureGraph_Token-NamedPrincipal']);
     const grant = /<objectPermissions>([\s\S]*?)<\/objectPermissions>/.exec(content)?.[1] ?? '';
     expect(grant).toContain('<object>UserExternalCredential</object>');
-    for (const flag of ['allowCreate', 'allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllRecords']) {
+    // Modify All needs Read, Edit, Delete and View All; nothing needs Create.
+    for (const flag of ['allowDelete', 'allowEdit', 'allowRead', 'modifyAllRecords', 'viewAllRecords']) {
       expect(grant).toContain(`<${flag}>true</${flag}>`);
     }
+    expect(grant).toContain('<allowCreate>false</allowCreate>');
+  });
+
+  it('stores the secret in a token credential: a Custom External Credential with a principal, and a Named Credential for the token URL that merges it', () => {
+    const files = render([base], { AzureGraph: HOSTILE_SECRET });
+    const ec = parseXml(file(files, 'AzureGraph_Token.externalCredential-meta.xml').content);
+    expect(texts(ec, 'authenticationProtocol')).toEqual(['Custom']);
+    expect([texts(ec, 'parameterName'), texts(ec, 'parameterType'), texts(ec, 'sequenceNumber')]).toEqual([['NamedPrincipal'], ['NamedPrincipal'], ['1']]);
+    const nc = parseXml(file(files, 'AzureGraph_Token.namedCredential-meta.xml').content);
+    expect(texts(nc, 'allowMergeFieldsInBody')).toEqual(['true']);
+    expect(texts(nc, 'allowMergeFieldsInHeader')).toEqual(['false']);
+    expect(texts(nc, 'generateAuthorizationHeader')).toEqual(['false']);
+    expect(texts(nc, 'parameterValue')).toEqual([`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`]);
+    expect(texts(nc, 'externalCredential')).toEqual(['AzureGraph_Token']);
+    const values = recordValues(parseXml(file(files, '.md-meta.xml').content));
+    expect([values.get('Client_Secret__c'), values.get('Token_Credential__c')]).toEqual([undefined, 'AzureGraph_Token']);
+    // The secret goes to the principal after the deploy, through Connect REST: no file of the bundle holds it.
+    expect(files.filter((f) => f.content.includes('sEcReT'))).toEqual([]);
   });
 
   it('puts extra refresh status codes on the External Credential', () => {
@@ -126,7 +148,7 @@ describe('renderBundle', () => {
     const files = render([{ ...base, name: 'Native', mode: 'native' }, base]);
     expect(files.filter((f) => f.type === 'ApexClass').length).toBe(4);
     expect(files.filter((f) => f.type === 'AuthProvider').map((f) => f.fullName)).toEqual(['AzureGraph']);
-    expect(files.filter((f) => f.type === 'ExternalCredential').map((f) => f.fullName)).toEqual(['Native', 'AzureGraph']);
+    expect(files.filter((f) => f.type === 'ExternalCredential').map((f) => f.fullName)).toEqual(['Native', 'AzureGraph', 'AzureGraph_Token']);
   });
 
   it('lets a second provider add only its own pieces and reuse the token host', () => {
@@ -139,15 +161,16 @@ describe('renderBundle', () => {
     expect(texts(named, 'parameterValue')).toEqual(['https://contoso.sharepoint.com']);
   });
 
-  it('writes the placeholder, never a secret, unless one is injected', () => {
+  it('writes the placeholder into a legacy record, never a secret, unless one is injected', () => {
     const record = (files: BundleFile[]) => {
       const doc = parseXml(file(files, '.md-meta.xml').content);
       const values = Array.from(doc.getElementsByTagName('values'));
       const secret = values.find((v) => v.getElementsByTagName('field')[0].textContent === 'Client_Secret__c');
       return secret?.getElementsByTagName('value')[0].textContent;
     };
-    expect(record(render([base]))).toBe(SECRET_PLACEHOLDER);
-    const injected = render([base], { AzureGraph: HOSTILE_SECRET });
+    const legacy = { ...base, model: 'legacy' };
+    expect(record(render([legacy]))).toBe(SECRET_PLACEHOLDER);
+    const injected = render([legacy], { AzureGraph: HOSTILE_SECRET });
     expect(record(injected)).toBe(HOSTILE_SECRET);
     // Only the record carries it: no other file, Apex included, ever sees the secret.
     expect(injected.filter((f) => f.content.includes('sEcReT')).map((f) => f.type)).toEqual(['CustomMetadata']);
@@ -172,7 +195,7 @@ describe('renderBundle', () => {
   });
 
   it('records the auth method: secret records hold the secret and no certificate', () => {
-    const values = recordValues(parseXml(file(render([base], { AzureGraph: HOSTILE_SECRET }), '.md-meta.xml').content));
+    const values = recordValues(parseXml(file(render([{ ...base, model: 'legacy' }], { AzureGraph: HOSTILE_SECRET }), '.md-meta.xml').content));
     expect(values.get('Auth_Method__c')).toBe('secret');
     expect(values.get('Client_Secret__c')).toBe(HOSTILE_SECRET);
     expect(values.has('Certificate_Name__c')).toBe(true);
@@ -195,7 +218,7 @@ describe('renderBundle', () => {
   });
 
   it('keeps each provider\'s credential in its own record when secret and certificate providers share a bundle', () => {
-    const files = render([base, { ...certificate, name: 'SharePoint' }], { AzureGraph: HOSTILE_SECRET });
+    const files = render([{ ...base, model: 'legacy' }, { ...certificate, name: 'SharePoint' }], { AzureGraph: HOSTILE_SECRET });
     const graph = recordValues(parseXml(file(files, 'Azure_Client_Credential.AzureGraph.md-meta.xml').content));
     const sharePoint = recordValues(parseXml(file(files, 'Azure_Client_Credential.SharePoint.md-meta.xml').content));
     expect([graph.get('Auth_Method__c'), graph.get('Client_Secret__c'), graph.get('Certificate_Name__c')]).toEqual(['secret', HOSTILE_SECRET, undefined]);

@@ -11,12 +11,20 @@ import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../spec/cli
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../exitCodes.js';
+import { SHARED } from '../../spec/platform.js';
 import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type { DeployOutcome };
+
+/** Where a plugin provider's client secret lives, for people: the weaker place is called weaker. */
+function secretLine(provider: DeployOutcome['providers'][number]): string | undefined {
+  if (provider.secretStorage === 'credential') return messages.getMessage('output.SecretInCredential', [provider.tokenCredential]);
+  if (provider.secretStorage === 'record') return messages.getMessage('output.SecretInRecord', [`${SHARED.metadataType}.${provider.name}`]);
+  return undefined;
+}
 
 export default class Deploy extends PluginCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
@@ -181,6 +189,8 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
         );
         this.log(`  ${messages.getMessage('output.Mode', [provider.modeReason])}`);
         if (provider.certificate) this.log(`  ${messages.getMessage('output.Certificate', [provider.certificate])}`);
+        const secret = secretLine(provider);
+        if (secret) this.log(`  ${secret}`);
         if (provider.permissionSet && provider.assignments.length > 0) {
           const who = provider.assignments.map((assignment) => `${assignment.username} (${assignment.state})`).join(', ');
           this.log(`  ${messages.getMessage('output.Assignments', [provider.permissionSet, who])}`);

@@ -39,6 +39,7 @@ export default class List extends PluginCommand<ListResult> {
         tokenHost: provider.tokenUrl ? new URL(provider.tokenUrl).host : '',
         tenant: provider.tenantId ?? '',
         clientId: provider.clientId ?? '',
+        secret: messages.getMessage(`output.Secret.${provider.secretStorage}`, provider.secretStorage === 'credential' ? [provider.tokenCredential ?? provider.externalCredential ?? ''] : []),
         authentication: provider.principals.map((p) => `${p.principal}: ${p.status}`).join(', ') || (provider.model === 'legacy' ? messages.getMessage('output.LegacyAuthentication') : ''),
       })),
       columns: [
@@ -49,6 +50,7 @@ export default class List extends PluginCommand<ListResult> {
         { key: 'tokenHost', name: 'Token host' },
         { key: 'tenant', name: 'Tenant' },
         { key: 'clientId', name: 'Client ID' },
+        { key: 'secret', name: 'Client secret' },
         { key: 'authentication', name: 'Principal' },
       ],
     }));
