@@ -2,13 +2,15 @@
  * Takes providers out of an org, the pieces that depend on others first: the permission set (after its assignments),
  * the Named Credentials, the External Credential, the Auth. Provider, its record; then the token host's remote site
  * when no remaining provider uses that host, and the shared class and type when no provider remains. Every step
- * skips what is already gone, so a run that stopped half-way is completed by running it again.
+ * skips what is already gone, and what an earlier run left behind (orphans, see orphansInOrg.ts) is planned like a
+ * provider, so a run that stopped half-way is completed by running it again.
  */
 import { Messages, type Connection, type Org } from '@salesforce/core';
 import { parseProviderNames, remoteSiteNameFor, type ProviderInput } from '../spec/providerSpec.js';
 import { SHARED, defaultPermissionSet } from '../spec/platform.js';
 import { describeOrg, soqlString } from '../org/orgProfile.js';
-import { findProviders, type ProviderInOrg } from '../org/providersInOrg.js';
+import { findProviders, readInventory, type ProviderInOrg } from '../org/providersInOrg.js';
+import { findLeftovers, type Leftovers, type Orphan, type Untouched } from '../org/orphansInOrg.js';
 import { asList, crudProblem, readComponents } from '../org/metadataRead.js';
 import { destructivePackage, metadataZip } from '../deploy/metadataPackage.js';
 import { deployPackage } from '../deploy/deployPackage.js';
@@ -19,7 +21,8 @@ import { EXIT_CODES } from '../exitCodes.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
 
-export type Removal = { type: string; name: string; state: 'deleted' | 'to delete' };
+/** `orphan`: left behind by an earlier run (or a hand-made deletion), not part of a provider that is still whole. */
+export type Removal = { type: string; name: string; state: 'deleted' | 'to delete'; orphan: boolean };
 
 export type RemoveOptions = {
   org: Org;
@@ -36,8 +39,10 @@ export type RemoveOutcome = {
   status: 'Removed' | 'Planned' | 'Cancelled';
   providers: string[];
   removals: Removal[];
-  /** Providers of this plugin still in the org afterwards. */
+  /** Providers of this plugin still in the org afterwards, those only partly left included. */
   remaining: string[];
+  /** Credentials that point at a piece that is gone but that nothing marks as this plugin's: never deleted. */
+  untouched: Untouched[];
 };
 
 const originOf = (url: string | undefined): string | undefined => {
@@ -48,27 +53,55 @@ const originOf = (url: string | undefined): string | undefined => {
   }
 };
 
+type Scope = {
+  targets: ProviderInOrg[];
+  remaining: ProviderInOrg[];
+  orphans: Orphan[];
+  remainingOrphans: Orphan[];
+  leftovers: Leftovers;
+  all: boolean;
+  permissionSetOf: (name: string) => string;
+};
+
 /** The components to delete, in order, that exist now. */
-async function plan(conn: Connection, targets: ProviderInOrg[], remaining: ProviderInOrg[], permissionSetOf: (name: string) => string): Promise<Removal[]> {
-  const wanted: Array<[string, string]> = [];
-  for (const provider of targets) {
-    wanted.push(['PermissionSet', permissionSetOf(provider.name)]);
-    for (const nc of provider.namedCredentials) wanted.push(['NamedCredential', nc.name]);
-    if (provider.tokenCredential) wanted.push(['NamedCredential', provider.tokenCredential]);
+async function plan(conn: Connection, scope: Scope): Promise<Removal[]> {
+  const wanted: Array<[string, string, boolean]> = [];
+  const want = (orphan: boolean, type: string, ...names: string[]): void => {
+    for (const name of names) if (!wanted.some(([t, n]) => t === type && n.toLowerCase() === name.toLowerCase())) wanted.push([type, name, orphan]);
+  };
+  for (const provider of scope.targets) {
+    // The permission set named at deploy, and any other the plugin marked that grants this provider's principal.
+    const marked = scope.leftovers.permissionSets.filter((set) => set.externalCredentials.some((ec) => ec.toLowerCase() === provider.externalCredential?.toLowerCase()));
+    want(false, 'PermissionSet', scope.permissionSetOf(provider.name), ...marked.map((set) => set.name));
+    const token = provider.tokenCredential ? [provider.tokenCredential] : [];
+    want(false, 'NamedCredential', ...provider.namedCredentials.map((nc) => nc.name), ...token);
     // Deleting an External Credential also deletes the credentials stored in its principal: a native one's client ID
     // and secret, a token credential's secret.
-    if (provider.externalCredential) wanted.push(['ExternalCredential', provider.externalCredential]);
-    if (provider.tokenCredential) wanted.push(['ExternalCredential', provider.tokenCredential]);
-    if (provider.mode === 'plugin') wanted.push(['AuthProvider', provider.name], ['CustomMetadata', provider.record ?? '']);
+    want(false, 'ExternalCredential', ...(provider.externalCredential ? [provider.externalCredential] : []), ...token);
+    if (provider.mode === 'plugin') {
+      want(false, 'AuthProvider', provider.name);
+      want(false, 'CustomMetadata', provider.record ?? '');
+    }
   }
-  // Remote sites and the shared Apex serve plugin providers only.
+  for (const orphan of scope.orphans) {
+    want(true, 'PermissionSet', ...orphan.permissionSets);
+    want(true, 'NamedCredential', ...orphan.namedCredentials);
+    want(true, 'ExternalCredential', ...orphan.externalCredentials);
+    if (orphan.record) want(true, 'CustomMetadata', orphan.record);
+  }
+  // Remote sites and the shared Apex serve plugin providers only; a record left behind still counts as one.
   const plugins = (list: ProviderInOrg[]): ProviderInOrg[] => list.filter((provider) => provider.mode === 'plugin');
-  const keptHosts = new Set(plugins(remaining).map((provider) => originOf(provider.tokenUrl)));
-  for (const origin of new Set(plugins(targets).map((provider) => originOf(provider.tokenUrl)))) {
-    if (origin && !keptHosts.has(origin)) wanted.push(['RemoteSiteSetting', remoteSiteNameFor(origin)]);
+  const records = (list: Orphan[]): Orphan[] => list.filter((orphan) => orphan.record !== undefined);
+  const keptHosts = new Set([...plugins(scope.remaining), ...records(scope.remainingOrphans)].map((provider) => originOf(provider.tokenUrl)));
+  const liveHosts = new Set(plugins(scope.targets).map((provider) => originOf(provider.tokenUrl)));
+  for (const origin of new Set([...plugins(scope.targets), ...records(scope.orphans)].map((provider) => originOf(provider.tokenUrl)))) {
+    if (origin && !keptHosts.has(origin)) want(!liveHosts.has(origin), 'RemoteSiteSetting', remoteSiteNameFor(origin));
   }
-  if (plugins(remaining).length === 0) {
-    wanted.push(['ApexClass', SHARED.testClass], ['ApexClass', SHARED.pluginClass], ['CustomObject', `${SHARED.metadataType}__mdt`]);
+  // --all takes every remote site the plugin marked, also one whose providers are all gone.
+  if (scope.all) want(true, 'RemoteSiteSetting', ...scope.leftovers.remoteSites.map((site) => site.name));
+  if (plugins(scope.remaining).length === 0 && records(scope.remainingOrphans).length === 0) {
+    want(plugins(scope.targets).length === 0, 'ApexClass', SHARED.testClass, SHARED.pluginClass);
+    want(plugins(scope.targets).length === 0, 'CustomObject', `${SHARED.metadataType}__mdt`);
   }
   // One read per type (readMetadata takes several names), then the wanted order again.
   const types = [...new Set(wanted.map(([type]) => type))];
@@ -80,7 +113,7 @@ async function plan(conn: Connection, targets: ProviderInOrg[], remaining: Provi
     })
   );
   const present = new Set(found.flat());
-  return wanted.filter(([type, name]) => present.has(`${type}:${name}`)).map(([type, name]) => ({ type, name, state: 'to delete' }));
+  return wanted.filter(([type, name]) => present.has(`${type}:${name}`)).map(([type, name, orphan]) => ({ type, name, state: 'to delete', orphan }));
 }
 
 /** A permission set can only go once nobody holds it. */
@@ -122,15 +155,30 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
   const names = options.all ? undefined : parseProviderNames(options.input);
   const conn = options.org.getConnection();
   options.onStage?.(messages.getMessage('stage.Find'));
-  const providers = await findProviders(conn);
-  const targets = options.all ? providers : providers.filter((provider) => provider.name.toLowerCase() === names!.name.toLowerCase());
-  if (!options.all && targets.length === 0) throw messages.createError('error.NotOurProvider', [names!.name, SHARED.pluginClass], [], EXIT_CODES['invalid-input']);
+  const inventory = await readInventory(conn);
+  const providers = await findProviders(conn, inventory);
+  const leftovers = await findLeftovers(conn, inventory, providers);
+  const chosen = (name: string): boolean => options.all || name.toLowerCase() === names!.name.toLowerCase();
+  const targets = providers.filter((provider) => chosen(provider.name));
+  const orphans = leftovers.orphans.filter((orphan) => chosen(orphan.name));
+  const untouched = leftovers.untouched.filter((piece) => chosen(piece.refersTo) || chosen(piece.name));
+  // A name that matches only untouched pieces gets an empty plan that says why, not "no such provider".
+  if (targets.length === 0 && orphans.length === 0 && untouched.length === 0 && !options.all) {
+    throw messages.createError('error.NotOurProvider', [names!.name, SHARED.pluginClass], [], EXIT_CODES['invalid-input']);
+  }
   const remaining = providers.filter((provider) => !targets.includes(provider));
+  const remainingOrphans = leftovers.orphans.filter((orphan) => !orphans.includes(orphan));
   const permissionSetOf = (name: string): string => (names && name.toLowerCase() === names.name.toLowerCase() ? names.permissionSet : defaultPermissionSet(name));
-  const removals = await plan(conn, targets, remaining, permissionSetOf);
-  const outcome = { providers: targets.map((provider) => provider.name), remaining: remaining.map((provider) => provider.name), removals };
+  const removals = await plan(conn, { targets, remaining, orphans, remainingOrphans, leftovers, all: options.all, permissionSetOf });
+  const named = (list: Array<{ name: string }>): string[] => [...new Set(list.map((provider) => provider.name))];
+  const outcome = {
+    providers: named([...targets, ...orphans]),
+    remaining: named([...remaining, ...remainingOrphans]),
+    removals,
+    untouched,
+  };
   if (options.dryRun) return { ...outcome, status: 'Planned' };
-  if (!(await options.confirm(removals))) return { ...outcome, status: 'Cancelled', remaining: providers.map((provider) => provider.name) };
+  if (!(await options.confirm(removals))) return { ...outcome, status: 'Cancelled', remaining: named([...providers, ...leftovers.orphans]) };
 
   const shared = removals.filter((removal) => removal.type === 'ApexClass' || removal.type === 'CustomObject');
   for (const removal of removals.filter((candidate) => !shared.includes(candidate))) {

@@ -27,7 +27,7 @@ export type ProviderInOrg = {
   tokenCredential?: string;
 };
 
-const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+export const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
 async function readAll(conn: Connection, type: string): Promise<Component[]> {
   return (await readComponents(conn, type, await listNames(conn, type))).filter((component): component is Component => component !== undefined);
@@ -54,7 +54,7 @@ const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component)
     url: parameters(nc, 'namedCredentialParameters').find((p) => p.parameterType === 'Url')?.parameterValue ?? textValue(nc.endpoint),
   }));
 
-const usesExternalCredential = (name: string | undefined) => (nc: Component): boolean =>
+export const usesExternalCredential = (name: string | undefined) => (nc: Component): boolean =>
   name !== undefined && parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && same(p.externalCredential, name));
 
 async function nativeProviders(conn: Connection, externalCredentials: Component[], namedCredentials: Component[]): Promise<ProviderInOrg[]> {
@@ -82,12 +82,20 @@ function secretOf(values: Map<string | undefined, string | undefined>): Pick<Pro
   return { secretStorage: values.get(FIELDS.authMethod.apiName) === 'certificate' ? 'none' : 'record' };
 }
 
-export async function findProviders(conn: Connection): Promise<ProviderInOrg[]> {
+/** Every Auth. Provider, Named Credential and External Credential of the org, read once for providers and leftovers. */
+export type Inventory = { authProviders: Component[]; namedCredentials: Component[]; externalCredentials: Component[] };
+
+export async function readInventory(conn: Connection): Promise<Inventory> {
   const [authProviders, namedCredentials, externalCredentials] = await Promise.all([
     readAll(conn, 'AuthProvider'),
     readAll(conn, 'NamedCredential'),
     readAll(conn, 'ExternalCredential'),
   ]);
+  return { authProviders, namedCredentials, externalCredentials };
+}
+
+export async function findProviders(conn: Connection, inventory?: Inventory): Promise<ProviderInOrg[]> {
+  const { authProviders, namedCredentials, externalCredentials } = inventory ?? (await readInventory(conn));
   const ours = authProviders.filter(isOurProvider);
   const records = ours.map((provider) => recordRef(textValue(provider.customMetadataTypeRecord) ?? '').fullName);
   const recordValues = ours.length > 0 ? await readComponents(conn, 'CustomMetadata', records) : [];

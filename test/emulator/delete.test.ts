@@ -46,6 +46,25 @@ describe('deleting components', () => {
     await expect(conn.metadata.delete('ApexClass', ['EmuAuthPlugin'])).rejects.toMatchObject({ errorCode: 'sf:INVALID_TYPE' });
   });
 
+  it('refuses the deletion of a component a test rejected, by CRUD and destructive deploy alike, until it is lifted', async () => {
+    emu.org.rejectComponent('RemoteSiteSetting', 'EmuLogin', 'Simulated outage');
+    expect(await del('RemoteSiteSetting', 'EmuLogin')).toEqual(refusedWith('Simulated outage'));
+    const refused = await destructive({ RemoteSiteSetting: ['EmuLogin'] });
+    expect(refused.success).toBe(false);
+    expect(JSON.stringify(refused.details)).toContain('Simulated outage');
+    emu.org.rejectComponent('RemoteSiteSetting', 'EmuLogin', undefined);
+    expect(await del('RemoteSiteSetting', 'EmuLogin')).toMatchObject({ success: true });
+  });
+
+  it('answers PermissionSet.Description in SOQL, filterable with LIKE (Object Reference: Description, Filter, Nillable)', async () => {
+    const query = async (like: string) =>
+      (await conn.query<{ Name: string; Description: string | null }>(`SELECT Name, Description FROM PermissionSet WHERE IsOwnedByProfile = false AND Description LIKE '${like}'`)).records.map(
+        (r) => `${r.Name}: ${String(r.Description)}`
+      );
+    expect(await query('%through EmuGraph%')).toEqual(['EmuGraphAccess: Callouts through EmuGraph']);
+    expect(await query('%sf azure-authprovider%')).toEqual([]);
+  });
+
   it('deletes with destructiveChanges.xml only when nothing outside the deletion refers to what goes', async () => {
     const refused = await destructive({ ApexClass: ['EmuAuthPlugin'] });
     expect(refused.success).toBe(false);

@@ -410,7 +410,9 @@ export function runDeploy(org: Org, job: DeployJob): void {
       continue;
     }
     const refs = referencesTo(org, d.type, d.fullName).filter((ref) => !deleted.has(ref.toLowerCase()));
+    const problem = org.rejections.get(`${d.type}:${d.fullName}`.toLowerCase());
     if (refs.length > 0) fail(d.type, d.fullName, d.fileName, referencedMessage(d.type, refs));
+    else if (problem) fail(d.type, d.fullName, d.fileName, problem);
   }
 
   // ---- tests

@@ -124,7 +124,8 @@ export class Org {
 
   /**
    * Deploys fail this component with this problem, as Salesforce does for rules the emulator does not model (a
-   * duplicate label, a missing license); `undefined` lifts it.
+   * duplicate label, a missing license), and so do its deletion (deleteMetadata, destructive changes): a test stops
+   * a removal half-way with it. `undefined` lifts it.
    */
   public rejectComponent(type: string, fullName: string, problem: string | undefined): void {
     const key = `${type}:${fullName}`.toLowerCase();

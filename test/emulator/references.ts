@@ -3,6 +3,11 @@
  * elsewhere in Salesforce"): an Auth. Provider by Named Credentials and External Credentials, an External Credential
  * by Named Credentials and permission sets, a custom metadata record and an Apex class by Auth. Providers, a custom
  * metadata type by its records, a permission set by its assignments.
+ *
+ * The type-by-its-records rule is the stricter reading: the Metadata API Developer Guide (deleteMetadata(), "Rules and
+ * Guidelines") says deleting a parent component also deletes its children when each of them can be deleted, and no
+ * page found says whether a custom metadata type's records count as such children. A client that deletes the
+ * records first works under either reading.
  */
 import type { Org } from './org.js';
 import { childrenNamed, childText } from './xml.js';

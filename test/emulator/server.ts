@@ -493,8 +493,11 @@ export class EmulatorServer {
     }
     const out = childrenNamed(op, 'fullNames').map((n) => {
       const refs = TYPES[type] && this.org.get(type, n.text) ? referencesTo(this.org, type, n.text) : [];
+      const rejected = this.org.rejections.get(`${type}:${n.text}`.toLowerCase());
       const error = refs.length > 0
         ? { message: referencedMessage(type, refs), statusCode: 'DELETE_FAILED' }
+        : rejected !== undefined && this.org.get(type, n.text)
+          ? { message: rejected, statusCode: 'DELETE_FAILED' }
         : !TYPES[type] || !this.org.remove(type, n.text)
           ? { message: `no ${type} named ${n.text} found`, statusCode: 'INVALID_CROSS_REFERENCE_KEY' }
           : undefined;
@@ -580,7 +583,10 @@ export class EmulatorServer {
   private sobjects(tooling: boolean): Record<string, SObjectDef> {
     const org = this.org;
     const users = (): SRecord[] => org.users.map((u) => ({ __type: 'User', Id: u.id, Username: u.username, Name: u.name, IsActive: u.isActive, Email: u.username }));
-    const permsets = (): SRecord[] => org.list('PermissionSet').map((p) => ({ __type: 'PermissionSet', Id: p.id, Name: p.fullName, Label: childText(p.tree, 'label') ?? p.fullName, IsOwnedByProfile: false, NamespacePrefix: null }));
+    const permsets = (): SRecord[] =>
+      org.list('PermissionSet').map((p) => ({
+        __type: 'PermissionSet', Id: p.id, Name: p.fullName, Label: childText(p.tree, 'label') ?? p.fullName, Description: childText(p.tree, 'description') ?? null, IsOwnedByProfile: false, NamespacePrefix: null,
+      }));
     const apexClasses = (): SRecord[] => org.list('ApexClass').map((c) => ({ __type: 'ApexClass', Id: c.id, Name: c.fullName, Status: childText(c.tree, 'status') ?? 'Active', ApiVersion: Number(childText(c.tree, 'apiVersion') ?? 0), NamespacePrefix: null }));
     const common: Record<string, SObjectDef> = {
       ApexClass: { fields: ['Id', 'Name', 'Status', 'ApiVersion', 'NamespacePrefix'], rows: apexClasses },
@@ -608,7 +614,8 @@ export class EmulatorServer {
           InstanceName: org.instanceName, NamespacePrefix: null,
         }],
       },
-      PermissionSet: { fields: ['Id', 'Name', 'Label', 'IsOwnedByProfile', 'NamespacePrefix'], rows: permsets },
+      // Description: string(255), Filter, Nillable (Object Reference, PermissionSet).
+      PermissionSet: { fields: ['Id', 'Name', 'Label', 'Description', 'IsOwnedByProfile', 'NamespacePrefix'], rows: permsets },
       PermissionSetAssignment: {
         fields: ['Id', 'AssigneeId', 'PermissionSetId'],
         relationships: {

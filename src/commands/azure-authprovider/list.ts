@@ -1,14 +1,24 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../pluginCommand.js';
-import { findProviders, type ProviderInOrg } from '../../org/providersInOrg.js';
+import { findProviders, readInventory, type ProviderInOrg } from '../../org/providersInOrg.js';
+import { findLeftovers, type Orphan, type Untouched } from '../../org/orphansInOrg.js';
 import { formatTable } from '../../ux/table.js';
 import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');
 
-export type ListResult = { providers: ProviderInOrg[] };
+/** `orphans`: what is left of providers whose Auth. Provider or External Credential is gone (remove finishes them). */
+export type ListResult = { providers: ProviderInOrg[]; orphans: Orphan[]; untouched: Untouched[] };
+
+const piecesOf = (orphan: Orphan): string =>
+  [
+    ...(orphan.record ? [`CustomMetadata ${orphan.record}`] : []),
+    ...orphan.permissionSets.map((name) => `PermissionSet ${name}`),
+    ...orphan.namedCredentials.map((name) => `NamedCredential ${name}`),
+    ...orphan.externalCredentials.map((name) => `ExternalCredential ${name}`),
+  ].join(', ');
 
 export default class List extends PluginCommand<ListResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -24,11 +34,15 @@ export default class List extends PluginCommand<ListResult> {
   public async run(): Promise<ListResult> {
     const { flags } = await this.parse(List);
     const org = flags['target-org'];
-    const providers = await findProviders(org.getConnection());
+    const conn = org.getConnection();
+    const inventory = await readInventory(conn);
+    const providers = await findProviders(conn, inventory);
+    const { orphans, untouched } = await findLeftovers(conn, inventory, providers);
     const username = org.getUsername() ?? '';
+    this.logLeftovers(orphans, untouched);
     if (providers.length === 0) {
       this.log(messages.getMessage('output.None', [username]));
-      return { providers };
+      return { providers, orphans, untouched };
     }
     this.log(formatTable({
       data: providers.map((provider) => ({
@@ -55,6 +69,16 @@ export default class List extends PluginCommand<ListResult> {
       ],
     }));
     this.log(messages.getMessage('output.Count', [providers.length, username]));
-    return { providers };
+    return { providers, orphans, untouched };
+  }
+
+  /** Leftovers go to stderr, so that the table on stdout stays the providers only. */
+  private logLeftovers(orphans: Orphan[], untouched: Untouched[]): void {
+    if (orphans.length > 0) {
+      this.warn(messages.getMessage('warning.Orphans', [orphans.map((orphan) => `  ${orphan.name}: ${piecesOf(orphan)}`).join('\n')]));
+    }
+    if (untouched.length > 0) {
+      this.warn(messages.getMessage('warning.Untouched', [untouched.map((piece) => `  ${piece.type} ${piece.name}: ${piece.reason}`).join('\n')]));
+    }
   }
 }

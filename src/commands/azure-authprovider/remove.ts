@@ -13,7 +13,8 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
 
 export type { RemoveOutcome };
 
-const listing = (plan: Removal[]): string => plan.map((removal) => `  ${removal.type} ${removal.name}`).join('\n');
+const listing = (plan: Removal[]): string =>
+  plan.map((removal) => `  ${removal.type} ${removal.name}${removal.orphan ? ` (${messages.getMessage('output.Orphan')})` : ''}`).join('\n');
 
 export default class Remove extends PluginCommand<RemoveOutcome> {
   public static readonly summary = messages.getMessage('summary');
@@ -64,7 +65,11 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
       this.log(messages.getMessage('output.Cancelled'));
     } else {
       const left = outcome.remaining.join(', ') || messages.getMessage('output.None');
-      this.log(messages.getMessage('output.Done', [outcome.providers.join(', '), username, outcome.removals.length, left]));
+      this.log(messages.getMessage('output.Done', [outcome.providers.join(', ') || '-', username, outcome.removals.length, left]));
+    }
+    if (outcome.untouched.length > 0) {
+      this.log(messages.getMessage('output.Untouched'));
+      this.log(outcome.untouched.map((piece) => `  ${piece.type} ${piece.name}: ${piece.reason}`).join('\n'));
     }
     return outcome;
   }
