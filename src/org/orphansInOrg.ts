@@ -156,18 +156,6 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
       externalCredentials: credentials,
     });
   }
-  // A token credential whose record is gone as well: it still holds the secret.
-  for (const ec of deadTokens.filter((candidate) => !claimed.has(`ExternalCredential:${lower(String(candidate.fullName))}`))) {
-    const name = String(ec.fullName);
-    const sets = orphanSets.filter((set) => set.externalCredentials.some((granted) => same(granted, name)));
-    orphans.push({
-      name: name.replace(/_Token$/i, ''),
-      mode: 'plugin',
-      permissionSets: claim('PermissionSet', sets.map((set) => set.name)),
-      namedCredentials: claim('NamedCredential', tokenNamed([name])),
-      externalCredentials: claim('ExternalCredential', [name]),
-    });
-  }
   // A marked permission set names its External Credential, and through it the Named Credentials that used it.
   for (const set of orphanSets.filter((candidate) => !claimed.has(`PermissionSet:${lower(candidate.name)}`))) {
     const dead = set.externalCredentials.map((ec) => existing.get(lower(ec))).filter((ec): ec is Component => ec !== undefined);
@@ -178,6 +166,17 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
     orphan.permissionSets.push(...claim('PermissionSet', [set.name]));
     orphan.externalCredentials.push(...claim('ExternalCredential', dead.map((ec) => String(ec.fullName))));
     orphan.namedCredentials.push(...claim('NamedCredential', namedPointingAt(authProvider, set.externalCredentials)));
+    if (!known) orphans.push(orphan);
+  }
+
+  // A token credential that nothing else led to: it still holds the secret.
+  for (const ec of deadTokens.filter((candidate) => !claimed.has(`ExternalCredential:${lower(String(candidate.fullName))}`))) {
+    const name = String(ec.fullName);
+    const provider = name.replace(/_Token$/i, '');
+    const known = orphans.find((orphan) => same(orphan.name, provider));
+    const orphan = known ?? { name: provider, mode: 'plugin' as const, permissionSets: [], namedCredentials: [], externalCredentials: [] };
+    orphan.namedCredentials.push(...claim('NamedCredential', tokenNamed([name])));
+    orphan.externalCredentials.push(...claim('ExternalCredential', [name]));
     if (!known) orphans.push(orphan);
   }
 

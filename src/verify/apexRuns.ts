@@ -78,9 +78,17 @@ export function calloutStatusIn(log: string | undefined): number | undefined {
   return own ? Number(own[1]) : undefined;
 }
 
+/**
+ * The body a check's Apex logged with System.debug, read from the run's USER_DEBUG line: Salesforce's debug log first
+ * echoes the anonymous source, whose text holds the same marker.
+ */
+function loggedBody(log: string | undefined): string | undefined {
+  return /\|USER_DEBUG\|\[\d+\]\|\w+\|sf azure-authprovider verify: (?!HTTP \d{3}\b)([^\n]+)/.exec(log ?? '')?.[1];
+}
+
 /** The API's error, as `code: message`, from an error body the check logged (Graph: {"error":{"code","message"}}). */
 function apiErrorIn(log: string | undefined): string | undefined {
-  const body = /sf azure-authprovider verify: (?!HTTP \d{3}\b)([^\n]+)/.exec(log ?? '')?.[1];
+  const body = loggedBody(log);
   if (!body) return undefined;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } | string; error_description?: string };
@@ -111,7 +119,7 @@ export function calloutRunCheck(result: AnonymousApexResult, target: string, mod
   const apiError = apiErrorIn(result.log);
   const said = apiError ? messages.getMessage('check.ApiSaid', [apiError]) : '';
   const key = status === 401 ? 'Callout401' : status === 403 ? 'Callout403' : status === 404 ? 'Callout404' : 'CalloutStatus';
-  return fail(id, 'api-access', `${messages.getMessage(`check.${key}`, [target, status])}${said}`, messages.getMessage(`fix.${key}`));
+  return fail(id, 'api-access', [messages.getMessage(`check.${key}`, [target, status]), said].filter(Boolean).join(' '), messages.getMessage(`fix.${key}`));
 }
 
 /** error_description of Entra's JSON answer, first line only; empty when the answer is not Entra's JSON. */
@@ -139,7 +147,7 @@ export function tokenCredentialRunCheck(result: AnonymousApexResult, { name, pro
   const status = calloutStatusIn(result.log);
   if (status === undefined) return warn(id, messages.getMessage('check.CalloutNoStatus', [`callout:${name}`]));
   if (status < 400) return pass(id, messages.getMessage('check.TokenCredentialRequest', [name, status]));
-  const answer = /sf azure-authprovider verify: (?!HTTP \d{3}\b)([^\n]+)/.exec(result.log ?? '')?.[1] ?? '';
+  const answer = loggedBody(result.log) ?? '';
   const code = aadstsCodeIn(answer);
   if (code !== undefined) {
     const diagnosis = diagnoseEntraError(code, entraDescription(answer));

@@ -117,7 +117,9 @@ describe('day-2 operations', () => {
     expect(planned.json.result.removals.map((r: { type: string; name: string }) => `${r.type} ${r.name}`)).toEqual([
       'PermissionSet AzureGraph_Callout',
       'NamedCredential AzureGraph',
+      'NamedCredential AzureGraph_Token',
       'ExternalCredential AzureGraph',
+      'ExternalCredential AzureGraph_Token',
       'AuthProvider AzureGraph',
       'CustomMetadata Azure_Client_Credential.AzureGraph',
     ]);
@@ -133,7 +135,7 @@ describe('day-2 operations', () => {
     expect(removed.status).toBe(0);
     expect(removed.json.result).toMatchObject({ status: 'Removed', providers: ['AzureGraph'], remaining: ['SharePoint'] });
     expect(names('AuthProvider')).toEqual(['SharePoint']);
-    expect(names('NamedCredential')).toEqual(['SharePoint']);
+    expect(names('NamedCredential')).toEqual(['SharePoint', 'SharePoint_Token']);
     expect(names('ApexClass')).toEqual(['AzureClientCredentialsProvider', 'AzureClientCredentialsProviderTest']);
     expect(names('RemoteSiteSetting')).toEqual(['TokenHost_login_microsoftonline_com']);
     // SharePoint still passes every check of verify, its callout included.

@@ -156,15 +156,35 @@ describe('pieces left when others were deleted behind the plugin', () => {
 
     const listed = await run('list', []);
     expect(listed.json.result.orphans).toEqual([
-      { name: 'AzureGraph', mode: 'plugin', permissionSets: ['AzureGraph_Callout'], namedCredentials: ['AzureGraph'], externalCredentials: ['AzureGraph'] },
+      // The token credential goes with them: its principal holds the secret.
+      { name: 'AzureGraph', mode: 'plugin', permissionSets: ['AzureGraph_Callout'], namedCredentials: ['AzureGraph', 'AzureGraph_Token'], externalCredentials: ['AzureGraph', 'AzureGraph_Token'] },
     ]);
     const finished = await run('remove', ['--all', '--no-prompt']);
     expect(finished.status).toBe(0);
-    expect(planned(finished.json.result).slice(0, 3)).toEqual([
+    expect(planned(finished.json.result).slice(0, 5)).toEqual([
       'PermissionSet AzureGraph_Callout (orphan)',
       'NamedCredential AzureGraph (orphan)',
+      'NamedCredential AzureGraph_Token (orphan)',
       'ExternalCredential AzureGraph (orphan)',
+      'ExternalCredential AzureGraph_Token (orphan)',
     ]);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a token credential left alone still holds the secret: list finds it by its mark, remove --all deletes it with the secret', async () => {
+    await deploy(validFlags);
+    for (const [type, name] of [['PermissionSet', 'AzureGraph_Callout'], ['NamedCredential', 'AzureGraph'], ['ExternalCredential', 'AzureGraph'], ['AuthProvider', 'AzureGraph'], ['CustomMetadata', RECORD]]) {
+      deleteDirectly(type, name);
+    }
+    expect(emu.org.principalCredentials.get(emu.org.principalKey('AzureGraph_Token', 'NamedPrincipal'))).toBeDefined();
+    const listed = await run('list', []);
+    expect(listed.json.result.orphans).toEqual([
+      { name: 'AzureGraph', mode: 'plugin', permissionSets: [], namedCredentials: ['AzureGraph_Token'], externalCredentials: ['AzureGraph_Token'] },
+    ]);
+    const finished = await run('remove', ['--name', 'AzureGraph', '--no-prompt']);
+    expect(planned(finished.json.result).slice(0, 2)).toEqual(['NamedCredential AzureGraph_Token (orphan)', 'ExternalCredential AzureGraph_Token (orphan)']);
+    expect(emu.org.principalCredentials.get(emu.org.principalKey('AzureGraph_Token', 'NamedPrincipal'))).toBeUndefined();
+    expect((await run('remove', ['--all', '--no-prompt'])).status).toBe(0);
     expect(snapshot()).toBe(before);
   });
 

@@ -196,13 +196,21 @@ describe('verify: the in-org check against the emulator', () => {
   let seen: CalloutRequest[] = [];
   const inOrg = (...extra: string[]): Promise<Verified> => verify(['--target-org', alias, '--name', 'AzureGraph', ...extra], home);
 
+  let tokenEndpoint: FakeEntra;
+
   beforeAll(async () => {
     ({ emu } = await start({ username: `admin@${alias}.example.com` }));
+    // The org's token requests through the token credential reach a fake Entra endpoint; API callouts, the responder.
+    tokenEndpoint = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT_ID, secret: HOSTILE_SECRET, roles: ['Organization.Read.All'] }] });
+    emu.org.routeOutbound('https://login.microsoftonline.com', new URL(tokenEndpoint.tokenUrl(TENANT)).origin);
     await loginAs(emu, alias);
     const deployed = await runCliAsync('deploy', ['--target-org', alias, ...validFlags, '--headless-auth', '--json'], { ...home, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
     if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
   });
-  afterAll(async () => emu.stop());
+  afterAll(async () => {
+    await emu.stop();
+    await tokenEndpoint.stop();
+  });
   beforeEach(() => {
     seen = [];
     emu.org.setCalloutResponder((request) => (seen.push(request), request.authorized ? { status: 200, body: '{"value":[]}' } : { status: 401 }));
@@ -223,10 +231,12 @@ describe('verify: the in-org check against the emulator', () => {
     const run = await inOrg();
     expect(run.status).toBe(0);
     expect(statuses(run)).toEqual({
-      'auth-provider': 'pass', 'plugin-class': 'pass', 'metadata-type': 'pass', 'metadata-record': 'pass', 'remote-site': 'pass',
+      'auth-provider': 'pass', 'plugin-class': 'pass', 'metadata-type': 'pass', 'metadata-record': 'pass', 'token-credential': 'pass',
       'named-credential': 'pass', 'external-credential': 'pass', 'permission-set': 'pass', 'permission-set-assignment': 'pass',
-      'principal-authentication': 'pass', 'token-in-org': 'pass', callout: 'pass',
+      'principal-authentication': 'pass', 'token-credential-request': 'pass', 'token-in-org': 'pass', callout: 'pass',
     });
+    // The token request went out through the token credential with the secret Salesforce merged in.
+    expect(tokenEndpoint.requests.at(-1)?.form.client_secret).toBe(HOSTILE_SECRET);
     expect(check(run, 'callout')?.summary).toBe('GET callout:AzureGraph/v1.0/organization?$select=id answered HTTP 200.');
     expect(seen).toEqual([expect.objectContaining({ url: 'https://graph.microsoft.com/v1.0/organization?$select=id', authorized: true })]);
     expect(run.json.result?.targetOrg).toMatchObject({ username: emu.username });
@@ -270,8 +280,17 @@ describe('verify: the in-org check against the emulator', () => {
     }
   });
 
-  it('names a missing remote site for the token host', async () => {
+  it('needs no remote site when the token request goes through the token credential', async () => {
     const run = await without('RemoteSiteSetting', 'TokenHost_login_microsoftonline_com', () => inOrg());
+    expect(run.status).toBe(0);
+    expect(check(run, 'remote-site')).toBeUndefined();
+  });
+
+  it('names a missing remote site for the token host of a provider whose record holds the secret (legacy model)', async () => {
+    const legacy = ['--name', 'LegacyGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--model', 'legacy'];
+    const deployed = await runCliAsync('deploy', ['--target-org', alias, ...legacy, '--json'], { ...home, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(deployed.status).toBe(0);
+    const run = await without('RemoteSiteSetting', 'TokenHost_login_microsoftonline_com', () => verify(['--target-org', alias, '--name', 'LegacyGraph'], home));
     expect(run.status).toBe(20);
     expect(check(run, 'remote-site')).toMatchObject({ status: 'fail', summary: expect.stringContaining('No active remote site allows callouts to the token host https://login.microsoftonline.com') });
   });

@@ -4,7 +4,8 @@
  */
 import { decodeClaims } from '../../src/verify/tokenRequest.js';
 import { aadstsCodeIn, audienceFits, diagnoseEntraError } from '../../src/verify/entraDiagnosis.js';
-import { calloutRunCheck, calloutStatusIn, tokenRunCheck } from '../../src/verify/apexRuns.js';
+import { calloutRunCheck, calloutStatusIn, tokenCredentialRunCheck, tokenRunCheck } from '../../src/verify/apexRuns.js';
+import { calloutCheckApex, tokenCredentialCheckApex } from '../../src/render/renderVerifyApex.js';
 import { firstFailure, fail, pass } from '../../src/verify/checks.js';
 import { EXIT_CODES } from '../../src/exitCodes.js';
 import type { AnonymousApexResult } from '../../src/org/anonymousApex.js';
@@ -155,6 +156,55 @@ describe('calloutRunCheck: a GET through the Named Credential', () => {
     const check = calloutRunCheck(threw(message), target, model as 'external' | 'legacy');
     expect(check).toMatchObject({ status: 'fail', category: 'org-setup' });
     expect(check.fix).toMatch(fix);
+  });
+});
+
+/** A debug log as Salesforce returns it: the anonymous source echoed first, then the run's events. */
+const echoed = (source: string, events: string[]): string =>
+  ['64.0 APEX_CODE,DEBUG;CALLOUT,INFO', ...source.split('\n').map((line) => `Execute Anonymous: ${line}`), ...events].join('\n');
+
+describe('tokenCredentialRunCheck: a token request through the token credential', () => {
+  const request = { name: 'AzureGraph_Token', provider: 'AzureGraph', clientId: CLIENT_ID, scope: 'https://graph.microsoft.com/.default' };
+  const source = tokenCredentialCheckApex(request);
+  const answered = (status: number, reason: string, body?: string): string =>
+    echoed(source, [
+      `22:00:00.001 (1000)|CALLOUT_REQUEST|[4]|System.HttpRequest[Endpoint=callout:AzureGraph_Token, Method=POST]`,
+      `22:00:00.002 (2000)|CALLOUT_RESPONSE|[4]|System.HttpResponse[Status=${reason}, StatusCode=${status}]`,
+      `22:00:00.003 (3000)|USER_DEBUG|[11]|INFO|sf azure-authprovider verify: HTTP ${status} ${reason}`,
+      ...(body ? [`22:00:00.004 (4000)|USER_DEBUG|[14]|INFO|sf azure-authprovider verify: ${body}`] : []),
+    ]);
+
+  it('sends the merge field, never a value, and passes on 200', () => {
+    expect(source).toContain("client_secret={!$Credential.AzureGraph_Token.ClientSecret}");
+    expect(source).toContain("'callout:AzureGraph_Token'");
+    expect(tokenCredentialRunCheck(ran({ log: answered(200, 'OK') }), request)).toMatchObject({ status: 'pass' });
+  });
+
+  it("reads Entra's AADSTS code from the logged answer, not from the echoed source", () => {
+    const body = '{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.","error_codes":[7000215]}';
+    const check = tokenCredentialRunCheck(ran({ log: answered(401, 'Unauthorized', body) }), request);
+    expect(check).toMatchObject({ status: 'fail', category: 'credentials', summary: expect.stringMatching(/HTTP 401, AADSTS7000215/) });
+    // Without the answer's line, the echoed source alone must not pass for one.
+    expect(tokenCredentialRunCheck(ran({ log: answered(401, 'Unauthorized') }), request).summary).toMatch(/answered HTTP 401 to the token request/);
+  });
+
+  it.each([
+    ['System.CalloutException: Field AzureGraph_Token.ClientSecret does not exist', /rotate-secret --name AzureGraph/],
+    ['System.CalloutException: We couldn\'t access the credential(s). You might not have the required permissions, or the external credential "AzureGraph_Token" might not exist.', /permission set/],
+  ])('%s is incomplete org setup with its fix', (message, fix) => {
+    const check = tokenCredentialRunCheck(threw(message), request);
+    expect(check).toMatchObject({ status: 'fail', category: 'org-setup' });
+    expect(check.fix).toMatch(fix);
+  });
+});
+
+describe('calloutRunCheck reads the API error the Apex printed, not the source Salesforce echoes', () => {
+  it('quotes Graph\'s own error after the source echo', () => {
+    const source = calloutCheckApex('AzureGraph', '/v1.0/organization');
+    const body = '{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}';
+    const check = calloutRunCheck(ran({ log: echoed(source, log(403, 'Forbidden', body).split('\n').slice(1)) }), 'callout:AzureGraph/v1.0/organization', 'external');
+    expect(check.summary).toMatch(/needs\. The API said: Authorization_RequestDenied: Insufficient privileges/);
+    expect(check.summary).not.toMatch(/one GET through the Named Credential/);
   });
 });
 
