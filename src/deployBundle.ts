@@ -18,6 +18,7 @@ import { openBrowser } from './deploy/openBrowser.js';
 import { storeClientCredentials, storeTokenSecret } from './deploy/nativeCredentials.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
 import { EXIT_CODES } from './exitCodes.js';
+import { remoteText } from './ux/remoteText.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -176,6 +177,9 @@ async function bundleZip(spec: BundleSpec, secretOf: Record<string, ClientSecret
   return metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
 }
 
+/** The secret values this deploy sends, to be kept out of anything the org answers. */
+const sentSecrets = (secretOf: Record<string, ClientSecret>): string[] => Object.values(secretOf).map((secret) => secret.value);
+
 /** Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run. */
 function defaultTestLevel(spec: BundleSpec, profile: OrgProfile): TestLevel {
   const hasApex = spec.providers.some((provider) => provider.mode === 'plugin');
@@ -221,7 +225,8 @@ async function afterDeploy(options: DeployOptions, deployed: Deployed, provider:
     options.events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
     return { assignments, authentication: await authenticate(options, provider, status, url) };
   } catch (error) {
-    const reason = (error as Error).message.trim().replace(/\.$/, '');
+    // The step's error may quote the org, which may echo what it was sent.
+    const reason = remoteText((error as Error).message, sentSecrets(secretOf), 2000).trim().replace(/\.$/, '');
     throw messages.createError('error.AfterDeploy', [report.deployId, reason], [], EXIT_CODES['after-deploy']);
   }
 }
@@ -300,7 +305,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
     onProgress: events?.onProgress,
     retry: { ...DEFAULT_RETRY, onRetry: events?.onRetry },
   });
-  const report = deployReport(result, testLevel);
+  const report = deployReport(result, testLevel, sentSecrets(secretOf));
   const succeeded = report.success && !options.dryRun;
 
   const providers: ProviderOutcome[] = [];

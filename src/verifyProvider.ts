@@ -36,6 +36,8 @@ export type VerifyOptions = {
   org?: Org;
   path?: string;
   showToken: boolean;
+  /** Secrets the command holds without asking (flag, environment): removed from what the org sends back. */
+  knownSecrets?: string[];
   /** Where failed runs' debug logs go; the OS temp directory by default. */
   logDir?: string;
   onStage?: (stage: string) => void;
@@ -89,6 +91,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
   const { token: tokenSpec, names, path, certificate } = plan(options);
   const checks: Check[] = [];
   const outcome: Omit<VerifyOutcome, 'status' | 'exitCode' | 'checks'> = { provider: names?.name };
+  const secrets = [...(options.knownSecrets ?? [])];
 
   if (tokenSpec) {
     let credential: AppCredential;
@@ -97,6 +100,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
       const secret = await options.secret();
       outcome.secretSource = secret.source;
       credential = { kind: 'secret', secret: secret.value };
+      secrets.push(secret.value);
     }
     options.onStage?.(messages.getMessage('stage.Local', [tokenSpec.tokenUrl]));
     const local = await checkTokenLocally(tokenSpec, credential, options.showToken);
@@ -111,7 +115,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     outcome.targetOrg = { username: profile.username, orgId: profile.orgId, instanceUrl: profile.instanceUrl };
     const pieces = await checkOrgPieces(conn, names, profile.username);
     checks.push(...pieces.checks);
-    const runOptions = { logDir: options.logDir ?? tmpdir(), logStem: `azure-authprovider-verify-${names.name}-${Date.now()}` };
+    const runOptions = { logDir: options.logDir ?? tmpdir(), logStem: `azure-authprovider-verify-${names.name}-${Date.now()}`, secrets };
     if (pieces.tokenCredential) {
       options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
       checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));

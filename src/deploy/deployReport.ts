@@ -3,6 +3,7 @@
  * with a hint for the causes we know, and the Apex test outcome.
  */
 import { Messages } from '@salesforce/core';
+import { remoteField, remoteText } from '../ux/remoteText.js';
 import type { DeployResult } from './deployPackage.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -51,7 +52,12 @@ export function hintFor(problem: string): string | undefined {
   return known && messages.getMessage(known.hint);
 }
 
-export function deployReport(result: DeployResult, testLevel: string): DeployReport {
+/**
+ * `secrets`: those the deploy sent, removed from the org's messages (failures, tests, errors) should it echo one;
+ * every message is also stripped of terminal controls and cut to a sane length.
+ */
+export function deployReport(result: DeployResult, testLevel: string, secrets: readonly string[] = []): DeployReport {
+  const shown = (text: string | undefined | null): string => remoteText(text ?? '', secrets);
   const success = result.success === true || (result.success as unknown) === 'true';
   const details = result.details as unknown as { componentSuccesses?: Message | Message[]; componentFailures?: Message | Message[]; runTestResult?: Record<string, unknown> } | undefined;
   // A failed deploy rolls back everything, though the org still lists the components that would have succeeded.
@@ -64,9 +70,9 @@ export function deployReport(result: DeployResult, testLevel: string): DeployRep
       state: (truthy(message.created) ? 'created' : truthy(message.changed) ? 'changed' : 'unchanged') as ComponentState,
     }));
   const componentFailures = asArray(details?.componentFailures).map((message) => ({
-    type: message.componentType || 'package',
-    name: message.fullName,
-    problem: message.problem ?? '',
+    type: shown(message.componentType || 'package'),
+    name: shown(message.fullName),
+    problem: shown(message.problem),
     line: numberOrUndefined(message.lineNumber),
     column: numberOrUndefined(message.columnNumber),
     hint: hintFor(message.problem ?? ''),
@@ -82,12 +88,12 @@ export function deployReport(result: DeployResult, testLevel: string): DeployRep
     level: testLevel,
     run: Number(run?.numTestsRun ?? 0),
     failures: asArray(run?.failures).map((failure) => ({
-      name: failure.name,
-      method: failure.methodName,
-      message: failure.message,
-      stackTrace: failure.stackTrace ?? undefined,
+      name: shown(failure.name),
+      method: shown(failure.methodName),
+      message: shown(failure.message),
+      stackTrace: remoteField(failure.stackTrace ?? undefined, secrets),
     })),
-    coverageWarnings: asArray(run?.codeCoverageWarnings).map((warning) => warning.message),
+    coverageWarnings: asArray(run?.codeCoverageWarnings).map((warning) => shown(warning.message)),
   };
   return {
     deployId: result.id,
@@ -96,7 +102,7 @@ export function deployReport(result: DeployResult, testLevel: string): DeployRep
     components,
     componentFailures,
     tests,
-    errorMessage: result.errorMessage ?? undefined,
+    errorMessage: remoteField(result.errorMessage ?? undefined, secrets),
   };
 }
 

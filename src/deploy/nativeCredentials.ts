@@ -8,6 +8,7 @@ import { Messages, type Connection } from '@salesforce/core';
 import { EXIT_CODES } from '../exitCodes.js';
 import { NATIVE_VARIANT, SECRET_PARAMETER } from '../spec/platform.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
+import { remoteText } from '../ux/remoteText.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -27,14 +28,14 @@ function credentialUrl(conn: Connection): string {
  * is refreshed through the Connection (a bodiless GET that jsforce answers with a token refresh) and the request sent
  * once more.
  */
-async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body: string): Promise<void> {
+async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body: string, secret: string): Promise<void> {
   const send = (): Promise<Response> =>
     proxiedFetch(`${conn.instanceUrl}${credentialUrl(conn)}`, {
       method,
       body,
       headers: { 'Authorization': `Bearer ${conn.accessToken ?? ''}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
     }).catch((error: unknown) => {
-      throw messages.createError('error.CredentialsUnreachable', [networkFailure(error)], [], EXIT_CODES.failed);
+      throw messages.createError('error.CredentialsUnreachable', [remoteText(networkFailure(error), [secret])], [], EXIT_CODES.failed);
     });
   let response = await send();
   if (response.status === 401) {
@@ -42,12 +43,13 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
     response = await send();
   }
   if (response.ok) return;
-  // Salesforce's error shape: [{ errorCode, message }]. The request body is never quoted back.
+  // Salesforce's error shape: [{ errorCode, message }]. Salesforce does not quote the body back; should anything on
+  // the way do so, the secret is removed.
   const text = await response.text();
   let problem = `HTTP ${response.status}`;
   try {
     const [first] = JSON.parse(text) as Array<{ errorCode?: string; message?: string }>;
-    if (first?.message) problem = `${first.errorCode ?? problem}: ${first.message}`;
+    if (first?.message) problem = remoteText(`${first.errorCode ?? problem}: ${first.message}`, [secret]);
   } catch {
     // Not JSON: the status says enough.
   }
@@ -76,7 +78,7 @@ export async function storeClientCredentials(
       clientSecret: { value: secret, encrypted: true },
     },
   });
-  await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body);
+  await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body, secret);
 }
 
 type StoredCredentials = Record<string, { value?: string } | undefined>;
@@ -112,7 +114,7 @@ export async function storeTokenSecret(conn: Connection, target: NativePrincipal
     authenticationProtocol: 'Custom',
     credentials: { [SECRET_PARAMETER]: { value: formEncoded(secret), encrypted: true } },
   });
-  await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body);
+  await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body, secret);
 }
 
 /** Whether the token credential's principal holds a secret (its value is never read). */

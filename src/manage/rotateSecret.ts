@@ -15,6 +15,7 @@ import { storedClientId, storeClientCredentials, storeTokenSecret } from '../dep
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
 import { firstFailure, type Check } from '../verify/checks.js';
 import { EXIT_CODES } from '../exitCodes.js';
+import { remoteText } from '../ux/remoteText.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -84,7 +85,8 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
         values: values.map((entry) => ({ field: entry.field, value: entry.field === FIELDS.clientSecret.apiName ? secret : entry.value ?? null })),
       };
       const [result] = asList(await conn.metadata.upsert('CustomMetadata', updated as never));
-      if (!result?.success) throw messages.createError('error.WriteFailed', [fullName, crudProblem(result)], [], EXIT_CODES.failed);
+      // The org's refusal may quote the value it was sent.
+      if (!result?.success) throw messages.createError('error.WriteFailed', [fullName, remoteText(crudProblem(result), [secret])], [], EXIT_CODES.failed);
     },
   };
 }

@@ -10,6 +10,7 @@ import { Messages, SfError } from '@salesforce/core';
 import { EXIT_CODES } from '../exitCodes.js';
 import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js';
 import { checkClientSecret } from './providerSpec.js';
+import { jsonSyntaxProblem } from './jsonSyntax.js';
 import { needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -22,14 +23,48 @@ export type ConfigFile = { path: string; input: BundleInput; secretEnv: Record<s
 
 const invalid = (key: string, tokens: string[]): SfError => messages.createError(key, tokens, [], EXIT_CODES['invalid-input']);
 
-async function parse(path: string, text: string): Promise<unknown> {
+/** A syntax error by place and kind. The parsers' own messages quote the file, which may hold a secret typed into it. */
+const unparsable = (path: string, line: number | undefined, column: number | undefined, problem: string): SfError =>
+  invalid('error.ConfigUnparsable', [path, line === undefined ? problem : messages.getMessage('config.SyntaxAt', [line, column ?? 1, problem])]);
+
+function parseJson(path: string, text: string): unknown {
   try {
-    if (/\.json$/i.test(path) || text.trimStart().startsWith('{')) return JSON.parse(text) as unknown;
-    const { parse: parseYaml } = await import('yaml');
-    return parseYaml(text) as unknown;
-  } catch (error) {
-    throw invalid('error.ConfigUnparsable', [path, (error as Error).message.split('\n')[0]]);
+    return JSON.parse(text) as unknown;
+  } catch {
+    const found = jsonSyntaxProblem(text);
+    throw unparsable(path, found?.line, found?.column, messages.getMessage(`json.${found?.problem ?? 'Invalid'}`));
   }
+}
+
+async function parseYaml(path: string, text: string): Promise<unknown> {
+  const { LineCounter, parseDocument, visit } = await import('yaml');
+  const lines = new LineCounter();
+  // logLevel error: yaml would print warnings (an unknown tag, quoted) to stderr itself.
+  const doc = parseDocument(text, { logLevel: 'error', lineCounter: lines });
+  const [first] = doc.errors;
+  // yaml's codes (BAD_INDENT, MISSING_CHAR, ...) are its fixed vocabulary, unlike its messages.
+  if (first) throw unparsable(path, first.linePos?.[0].line, first.linePos?.[0].col, messages.getMessage('yaml.Problem', [first.code.toLowerCase().replace(/_/g, ' ')]));
+  // An alias to no anchor passes the parser and fails when read, with a message naming it.
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias: (_key, node) => {
+      if (unresolved === undefined && node.resolve(doc) === undefined) unresolved = node.range?.[0] ?? 0;
+    },
+  });
+  if (unresolved !== undefined) {
+    const { line, col } = lines.linePos(unresolved);
+    throw unparsable(path, line, col, messages.getMessage('yaml.UnknownAlias'));
+  }
+  try {
+    return doc.toJS() as unknown;
+  } catch {
+    throw unparsable(path, undefined, undefined, messages.getMessage('yaml.Unreadable'));
+  }
+}
+
+function parse(path: string, text: string): Promise<unknown> {
+  const json = /\.json$/i.test(path) || text.trimStart().startsWith('{');
+  return json ? Promise.resolve(text).then((input) => parseJson(path, input)) : parseYaml(path, text);
 }
 
 /** Schema problems in the words of the file: `providers[1].tenantId: must be string`. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
 import { executeAnonymous, type AnonymousApexResult } from '../org/anonymousApex.js';
 import { calloutCheckApex, tokenCheckApex, tokenCredentialCheckApex } from '../render/renderVerifyApex.js';
+import { remoteField, remoteText, withoutControls, withoutSecrets } from '../ux/remoteText.js';
 import type { TokenCredentialRequest } from './orgPieces.js';
 import { fail, pass, warn, type Check } from './checks.js';
 import { aadstsCodeIn, diagnoseEntraError } from './entraDiagnosis.js';
@@ -21,7 +22,23 @@ export type RunOptions = {
   logDir: string;
   /** File name stem for saved logs, unique per verify run. */
   logStem: string;
+  /** Secrets known to this run: removed from what the org sends back, should it echo one. */
+  secrets: string[];
 };
+
+/**
+ * The run as the org reported it, made safe to show: its messages scrubbed and cut, its debug log (saved whole for
+ * the user) without secrets or terminal controls.
+ */
+function scrubbed(result: AnonymousApexResult, secrets: string[]): AnonymousApexResult {
+  return {
+    ...result,
+    compileProblem: remoteField(result.compileProblem, secrets),
+    exceptionMessage: remoteField(result.exceptionMessage, secrets),
+    exceptionStackTrace: remoteField(result.exceptionStackTrace, secrets),
+    log: result.log === undefined ? undefined : withoutSecrets(withoutControls(result.log), secrets),
+  };
+}
 
 /** First line of a message, for a one-line summary. */
 const firstLine = (text: string): string => text.split(/\r?\n/)[0].trim();
@@ -116,7 +133,8 @@ export function calloutRunCheck(result: AnonymousApexResult, target: string, mod
   const status = calloutStatusIn(result.log);
   if (status === undefined) return warn(id, messages.getMessage('check.CalloutNoStatus', [target]));
   if (status < 400) return pass(id, messages.getMessage('check.Callout', [target, status]));
-  const apiError = apiErrorIn(result.log);
+  const found = apiErrorIn(result.log);
+  const apiError = found === undefined ? undefined : remoteText(found, [], 300);
   const said = apiError ? messages.getMessage('check.ApiSaid', [apiError]) : '';
   const key = status === 401 ? 'Callout401' : status === 403 ? 'Callout403' : status === 404 ? 'Callout404' : 'CalloutStatus';
   return fail(id, 'api-access', [messages.getMessage(`check.${key}`, [target, status]), said].filter(Boolean).join(' '), messages.getMessage(`fix.${key}`));
@@ -158,12 +176,12 @@ export function tokenCredentialRunCheck(result: AnonymousApexResult, { name, pro
 }
 
 export async function runTokenCredentialCheck(conn: Connection, request: TokenCredentialRequest, options: RunOptions): Promise<Check> {
-  const result = await executeAnonymous(conn, tokenCredentialCheckApex(request));
+  const result = scrubbed(await executeAnonymous(conn, tokenCredentialCheckApex(request)), options.secrets);
   return saveLog(tokenCredentialRunCheck(result, request), result, options, 'token-credential');
 }
 
 export async function runTokenCheck(conn: Connection, plugin: { className: string; type: string; record: string }, username: string, options: RunOptions): Promise<Check> {
-  const result = await executeAnonymous(conn, tokenCheckApex(plugin));
+  const result = scrubbed(await executeAnonymous(conn, tokenCheckApex(plugin)), options.secrets);
   return saveLog(tokenRunCheck(result, username), result, options, 'token');
 }
 
@@ -174,6 +192,6 @@ export async function runCalloutCheck(
   model: 'external' | 'legacy' | undefined,
   options: RunOptions
 ): Promise<Check> {
-  const result = await executeAnonymous(conn, calloutCheckApex(namedCredential, path));
+  const result = scrubbed(await executeAnonymous(conn, calloutCheckApex(namedCredential, path)), options.secrets);
   return saveLog(calloutRunCheck(result, `callout:${namedCredential}${path}`, model), result, options, 'callout');
 }

@@ -28,7 +28,7 @@ const AADSTS_CAUSES: Record<string, string> = {
 
 export type EntraDiagnosis = { category: FailureCategory; cause: string; fix: string };
 
-/** Why Entra refused a token request, from its code (preferred) or its description. */
+/** Why Entra refused a token request, from its code (preferred) or its description, which callers have scrubbed (remoteText). */
 export function diagnoseEntraError(code: number | undefined, description: string | undefined): EntraDiagnosis {
   const key = code === undefined ? undefined : AADSTS_CAUSES[`AADSTS${code}`];
   if (key) {

@@ -5,6 +5,7 @@
  */
 import type { TokenRequestSpec } from '../spec/providerSpec.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
+import { remoteField, remoteText } from '../ux/remoteText.js';
 import { clientAssertion, CLIENT_ASSERTION_TYPE } from './clientAssertion.js';
 
 /** How the app proves who it is: a client secret, or a certificate's private key that signs a client assertion. */
@@ -67,42 +68,48 @@ export function decodeClaims(token: string): TokenClaims | undefined {
   }
   if (claims === null || typeof claims !== 'object') return undefined;
   const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000).toISOString() : undefined;
+  // The endpoint wrote these: shown without terminal controls, and short.
+  const claim = (value: unknown): string | undefined => remoteField(text(value), [], 200);
   return {
-    audience: text(claims.aud),
-    tenant: text(claims.tid),
-    appId: text(claims.azp) ?? text(claims.appid),
-    roles: Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [],
-    issuer: text(claims.iss),
+    audience: claim(claims.aud),
+    tenant: claim(claims.tid),
+    appId: claim(claims.azp) ?? claim(claims.appid),
+    roles: Array.isArray(claims.roles) ? claims.roles.filter((role): role is string => typeof role === 'string').map((role) => remoteText(role, [], 200)) : [],
+    issuer: claim(claims.iss),
     expiresAt: exp,
-    version: text(claims.ver),
+    version: claim(claims.ver),
   };
 }
 
-function refusal(status: number, body: Record<string, unknown>): TokenAnswer {
-  const description = text(body.error_description);
+/** Entra's error fields, as the endpoint sent them but scrubbed: an endpoint may echo the request, secret and all. */
+function refusal(status: number, body: Record<string, unknown>, secrets: string[]): TokenAnswer {
+  const field = (value: unknown, max?: number): string | undefined => remoteField(text(value), secrets, max);
+  const description = field(body.error_description);
   const codes = Array.isArray(body.error_codes) ? body.error_codes : [];
   const fromDescription = description ? /^AADSTS(\d+)/.exec(description)?.[1] : undefined;
   const code = typeof codes[0] === 'number' ? codes[0] : fromDescription ? Number(fromDescription) : undefined;
   return {
     kind: 'refused',
     status,
-    error: text(body.error),
+    error: field(body.error, 200),
     code,
-    description: description?.split(/\r?\n/)[0].trim(),
-    traceId: text(body.trace_id),
-    correlationId: text(body.correlation_id),
-    timestamp: text(body.timestamp),
+    description: description?.split('\n')[0].trim(),
+    traceId: field(body.trace_id, 100),
+    correlationId: field(body.correlation_id, 100),
+    timestamp: field(body.timestamp, 100),
   };
 }
 
 /** Why a request never got an answer: a timeout, or what the network layer or the proxy said. */
-function unreachable(error: unknown): TokenAnswer {
+function unreachable(error: unknown, secrets: string[]): TokenAnswer {
   const name = (error as Error).name;
   const reason = name === 'TimeoutError' ? `no answer within ${TOKEN_TIMEOUT_MS / 1000} s` : networkFailure(error);
-  return { kind: 'unreachable', reason };
+  // A proxy's refusal is remote text too.
+  return { kind: 'unreachable', reason: remoteText(reason, secrets) };
 }
 
 export async function requestToken(spec: TokenRequestSpec, credential: AppCredential, timeoutMs = TOKEN_TIMEOUT_MS): Promise<TokenAnswer> {
+  const secrets = credential.kind === 'secret' ? [credential.secret] : [];
   let response: Response;
   let body: string;
   try {
@@ -115,7 +122,7 @@ export async function requestToken(spec: TokenRequestSpec, credential: AppCreden
     });
     body = await response.text();
   } catch (error) {
-    return unreachable(error);
+    return unreachable(error, secrets);
   }
   let json: Record<string, unknown> | undefined;
   try {
@@ -124,13 +131,13 @@ export async function requestToken(spec: TokenRequestSpec, credential: AppCreden
   } catch {
     json = undefined;
   }
-  const contentType = response.headers.get('content-type') ?? '';
+  const contentType = remoteText(response.headers.get('content-type') ?? '', secrets, 100);
   if (!json) return { kind: 'unexpected', status: response.status, contentType };
   const accessToken = text(json.access_token);
   if (response.ok && accessToken) {
     const expiresIn = Number(json.expires_in);
     return { kind: 'token', status: response.status, accessToken, expiresIn: Number.isFinite(expiresIn) ? expiresIn : undefined, claims: decodeClaims(accessToken) };
   }
-  if (!response.ok && (json.error !== undefined || json.error_description !== undefined)) return refusal(response.status, json);
+  if (!response.ok && (json.error !== undefined || json.error_description !== undefined)) return refusal(response.status, json, secrets);
   return { kind: 'unexpected', status: response.status, contentType };
 }

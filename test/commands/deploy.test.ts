@@ -2,14 +2,14 @@
  * deploy, end to end against the org emulator: ./bin/run.js runs as a user runs it, with an org login stored under
  * a private HOME, and talks to the emulator over HTTP through @salesforce/core and jsforce as it would to an org.
  */
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeployOutcome } from '../../src/deployBundle.js';
 import { connect, recordValue, start, tokenCredentialSecret } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';
-import { filesContaining, PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
+import { filesBelow, filesContaining, PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { CERTIFICATE_FILE, certificateFlags, certificateThumbprint, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 
 let emu: Emulator;
@@ -239,14 +239,24 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(run.json.result.nextSteps[0]).toContain(authentication.url);
   });
 
-  it('--open hands a logged-in authentication URL to the browser, which completes the flow', async () => {
+  it('--open hands a logged-in authentication URL to the browser through a private page, never as argv, which completes the flow', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aap-browser-'));
     const browser = join(dir, 'browser.sh');
-    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > "${dir}/opened"\n`);
+    // Be the browser's start: record the argument (what `ps` would show), the page it names and their modes.
+    writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > "${dir}/argv"\ncat "$1" > "${dir}/page"\nstat -c '%a' "$1" "$(dirname "$1")" > "${dir}/modes"\n`);
     chmodSync(browser, 0o755);
-    const run = await deploy([...validFlags, '--open'], { BROWSER: browser });
+    const tmp = mkdtempSync(join(tmpdir(), 'aap-browser-tmp-'));
+    const run = await deploy([...validFlags, '--open'], { BROWSER: browser, TMPDIR: tmp });
     expect(run.json.result.providers[0].authentication).toMatchObject({ status: 'NotConfigured', action: 'browser opened' });
-    const opened = readFileSync(join(dir, 'opened'), 'utf8');
+    const argv = readFileSync(join(dir, 'argv'), 'utf8');
+    expect(argv).toMatch(new RegExp(`^${tmp}/[^/]+/[^/]+\\.html$`));
+    expect(argv).not.toMatch(/otp|frontdoor|sid=|http/);
+    expect(readFileSync(join(dir, 'modes'), 'utf8').split('\n').slice(0, 2)).toEqual(['600', '700']);
+    // The page is gone once deploy ends.
+    expect(existsSync(argv)).toBe(false);
+    expect(filesBelow(tmp)).toEqual([]);
+    const page = readFileSync(join(dir, 'page'), 'utf8');
+    const opened = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(page)![1].replace(/&amp;/g, '&');
     expect(opened).toMatch(new RegExp(`^${emu.instanceUrl}/secur/frontdoor\\.jsp\\?otp=`));
     expect(run.stdout + run.stderr).not.toContain(opened);
     // Be the browser: follow the redirects with the session cookie frontdoor sets.
@@ -257,6 +267,15 @@ describe('deploy to a production org (External Credential model)', () => {
       response = await fetch(new URL(response.headers.get('location')!, emu.instanceUrl), { redirect: 'manual', headers: { cookie } });
     }
     expect(emu.org.configuredPrincipals.has('azuregraph|namedprincipal')).toBe(true);
+  });
+
+  it('--open without a browser to start says how to go on, prints no login URL and leaves no page behind', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'aap-browser-tmp-'));
+    const run = await deploy([...validFlags, '--open'], { BROWSER: join(tmp, 'no-such-browser'), TMPDIR: tmp });
+    expect(run.status).toBe(4);
+    expect(run.json.message).toMatch(/--open could not start a browser \(.*no-such-browser.*\)\. Set BROWSER[\s\S]*without --open[\s\S]*sf org open --target-org/);
+    expect(run.stdout + run.stderr).not.toMatch(/otp=|frontdoor|sid=/);
+    expect(filesBelow(tmp)).toEqual([]);
   });
 
   it('refuses an unknown execution user or an inactive assignee before deploying anything', async () => {

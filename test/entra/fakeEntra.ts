@@ -19,12 +19,19 @@ export type FakeApp = {
   certificate?: string;
 };
 
+export type EntraReply = { code: number; sentence: string };
+
 export type FakeEntraOptions = {
   apps: FakeApp[];
   /** Verified domains that name a tenant, as contoso.onmicrosoft.com does. */
   domains?: Record<string, string>;
   /** Resources (v1 `resource`, or the part of a v2 scope before `/.default`) that exist in every tenant. */
   resources?: string[];
+  /**
+   * Rewrites every error's AADSTS code and sentence, given the raw request body: a hostile or broken token endpoint
+   * that echoes the request, sends megabytes or terminal escapes. Real Entra never echoes the request.
+   */
+  describeError?: (reply: EntraReply, requestBody: string) => EntraReply;
 };
 
 export type FakeEntra = {
@@ -39,7 +46,8 @@ const DEFAULT_RESOURCES = ['https://graph.microsoft.com', '00000003-0000-0000-c0
 const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Entra's error reply; the description carries the code, a sentence, and the trace lines Entra appends. */
-function entraError(res: ServerResponse, status: number, error: string, code: number, sentence: string): void {
+function replyError(res: ServerResponse, status: number, error: string, given: EntraReply, describe?: (reply: EntraReply) => EntraReply): void {
+  const { code, sentence } = describe ? describe(given) : given;
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
@@ -111,10 +119,10 @@ function assertionProblem(assertion: string, app: FakeApp, tokenEndpoint: string
   return undefined;
 }
 
-async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
@@ -134,8 +142,11 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
         res.writeHead(404, { 'Content-Type': 'text/html' });
         return res.end('<html><body>Not found</body></html>');
       }
-      const form = await readForm(req);
+      const body = await readBody(req);
+      const form = Object.fromEntries(new URLSearchParams(body));
       requests.push({ path: url.pathname, form });
+      const describe = options.describeError && ((reply: EntraReply): EntraReply => options.describeError!(reply, body));
+      const entraError = (reply: ServerResponse, status: number, error: string, code: number, sentence: string): void => replyError(reply, status, error, { code, sentence }, describe);
       const v1 = !match[2];
       const tenant = tenantOf(decodeURIComponent(match[1]));
       if (!tenant) {

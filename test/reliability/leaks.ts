@@ -20,14 +20,16 @@ function base64Forms(text: string): string[] {
 }
 
 /**
- * The secret as is, escaped for XML, JSON and URLs, base64 of each of those (a logged zip or body), and its first 8
+ * The secret as is, escaped for XML, JSON, URLs and form bodies, base64 of each of those (a logged zip or body), and its first 8
  * characters (a value cut short for display).
  */
 function forms(secret: string): string[] {
   const xml = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
   const json = JSON.stringify(secret).slice(1, -1);
   const prefix = secret.length >= 8 ? [secret.slice(0, 8)] : [];
-  const texts = [secret, xml, json, encodeURIComponent(secret)];
+  // URL-encoded as encodeURIComponent does (%20 for a space) and as a form body is (+, and ' ( ) ! ~ * encoded).
+  const form = new URLSearchParams({ s: secret }).toString().slice(2);
+  const texts = [secret, xml, json, encodeURIComponent(secret), form];
   return [...new Set([...texts, ...texts.flatMap(base64Forms), ...prefix])];
 }
 

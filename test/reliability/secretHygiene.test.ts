@@ -4,9 +4,10 @@
  * the --json result, error messages, the files generate writes (Apex included), the sf logs under HOME, and the
  * debug logs verify saves. A second matrix turns logging up as users do when something fails (SF_LOG_LEVEL debug
  * and trace, DEBUG=*, NODE_DEBUG=http,https) for deploy and rotate-secret in plugin and native mode, where the
- * secret travels to the org: a deploy zip, a Metadata API upsert, a Connect REST body.
+ * secret travels to the org: a deploy zip, a Metadata API upsert, a Connect REST body; and for deploy, verify,
+ * list and remove of a certificate provider and of a config file with several providers, each with its own secret.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
@@ -14,7 +15,7 @@ import { connect, recordValue, start, tokenCredentialSecret } from '../emulator/
 import type { Emulator } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';
 import { filesBelow, PLUGIN_ROOT, runCliAsync } from '../helpers/runCli.js';
-import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
+import { CERTIFICATE_FILE, CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { record } from './counts.js';
 import { findSecret } from './leaks.js';
 
@@ -161,8 +162,22 @@ const LOGGING: Array<{ title: string; env: NodeJS.ProcessEnv; logs: (run: { stdo
 ];
 const QUIET = { SF_LOG_LEVEL: undefined, DEBUG: undefined, NODE_DEBUG: undefined, SF_LOG_STDERR: undefined, JSFORCE_LOG_LEVEL: undefined };
 
-type Cell = { logging: number; mode: 'plugin' | 'native'; command: 'deploy' | 'rotate-secret' };
+type Cell = { logging: number; mode: 'plugin' | 'native' | 'certificate' | 'config'; command: 'deploy' | 'rotate-secret' | 'verify' | 'list' | 'remove' };
 type Ran = { status: number | null; stdout: string; stderr: string; home: string; tmp: string };
+
+/** The second provider of each config file keeps its own secret, searched for as well. */
+const SECOND_SECRET = 'second-Secret~Value.9&x';
+
+/** What each mode runs after its deploy: certificate and config file go through verify, list and remove too. */
+const COMMANDS: Record<Cell['mode'], Array<Cell['command']>> = {
+  plugin: ['deploy', 'rotate-secret'],
+  native: ['deploy', 'rotate-secret'],
+  certificate: ['deploy', 'verify'],
+  config: ['deploy', 'verify', 'list', 'remove'],
+};
+/** Run after every chain: they read all providers in the org. */
+const LATER: Array<Cell['command']> = ['list', 'remove'];
+const MODE_NAMES = Object.keys(COMMANDS) as Array<Cell['mode']>;
 
 describe('no secret at any log level', () => {
   const ran = new Map<string, Ran>();
@@ -176,39 +191,71 @@ describe('no secret at any log level', () => {
     return home;
   };
 
+  /** A config file of two providers, plugin and native mode, each with its own secret variable. */
+  const configFile = (logging: number): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aap-hygiene-config-')), 'providers.yaml');
+    const providers = [`LogF${logging}a`, `LogF${logging}b`].map((name, index) =>
+      [`  - name: ${name}`, `    tenantId: ${TENANT}`, `    clientId: ${CLIENT_ID}`, `    mode: ${index === 0 ? 'plugin' : 'native'}`, `    clientSecretEnv: ${index === 0 ? 'FIRST_SECRET' : 'SECOND_SECRET'}`].join('\n')
+    );
+    writeFileSync(file, `providers:\n${providers.join('\n')}\n`);
+    return file;
+  };
+
+  function argsOf(cell: Cell): string[] {
+    const org = ['--target-org', 'matrix'];
+    const app = ['--tenant-id', TENANT, '--client-id', CLIENT_ID];
+    const letter = { plugin: 'P', native: 'N', certificate: 'C', config: 'F' }[cell.mode];
+    const name = `Log${letter}${cell.logging}${cell.mode === 'config' ? 'a' : ''}`;
+    if (cell.command === 'rotate-secret') return [...org, '--name', name, '--token-url', entra.tokenUrl(TENANT)];
+    if (cell.command === 'list') return org;
+    // Config file: the native provider goes, the plugin one stays (its shared pieces with it).
+    if (cell.command === 'remove') return [...org, '--name', cell.mode === 'config' ? `LogF${cell.logging}b` : name, '--no-prompt'];
+    // The certificate provider is checked in the org; the config file's plugin provider also from here, with its secret.
+    if (cell.command === 'verify') return [...org, '--name', name, ...(cell.mode === 'config' ? [...app, '--token-url', entra.tokenUrl(TENANT)] : [])];
+    if (cell.mode === 'config') return [...org, '--config-file', configFile(cell.logging), '--headless-auth'];
+    if (cell.mode === 'certificate') return [...org, '--name', name, ...app, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', join(PLUGIN_ROOT, CERTIFICATE_FILE), '--headless-auth'];
+    return [...org, '--name', name, ...app, '--mode', cell.mode];
+  }
+
   async function runCell(cell: Cell): Promise<void> {
-    const name = `Log${cell.mode === 'plugin' ? 'P' : 'N'}${cell.logging}`;
-    const args =
-      cell.command === 'deploy'
-        ? ['--target-org', 'matrix', '--name', name, '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--mode', cell.mode]
-        : ['--target-org', 'matrix', '--name', name, '--token-url', entra.tokenUrl(TENANT)];
+    const args = argsOf(cell);
     // Human output and --json take turns down the rows.
     if (cell.logging % 2 === 1) args.push('--json');
     const home = homeWithLogin();
     const tmp = mkdtempSync(join(tmpdir(), 'aap-hygiene-tmp-'));
-    const run = await runCliAsync(cell.command, args, { ...QUIET, ...LOGGING[cell.logging].env, HOME: home, TMPDIR: tmp, AZURE_CLIENT_SECRET: SECRET });
+    const secrets = { AZURE_CLIENT_SECRET: SECRET, FIRST_SECRET: SECRET, SECOND_SECRET };
+    const run = await runCliAsync(cell.command, args, { ...QUIET, ...LOGGING[cell.logging].env, HOME: home, TMPDIR: tmp, ...secrets });
     ran.set(key(cell), { ...run, home, tmp });
   }
 
   beforeAll(async () => {
     loginHome = mkdtempSync(join(tmpdir(), 'aap-hygiene-login-'));
     await loginAs(emu, 'matrix', loginHome);
-    // One chain per logging setting and mode (deploy, then rotate what it deployed); a few chains at a time.
+    // One chain per logging setting and mode (deploy, then what works on what it deployed); a few chains at a time.
     const chains = LOGGING.flatMap((_, logging) =>
-      (['plugin', 'native'] as const).map((mode) => async (): Promise<void> => {
-        await runCell({ logging, mode, command: 'deploy' });
-        await runCell({ logging, mode, command: 'rotate-secret' });
+      MODE_NAMES.map((mode) => async (): Promise<void> => {
+        // eslint-disable-next-line no-await-in-loop
+        for (const command of COMMANDS[mode]) if (!LATER.includes(command)) await runCell({ logging, mode, command });
       })
     );
-    const workers = Array.from({ length: 4 }, async () => {
-      for (let chain = chains.shift(); chain; chain = chains.shift()) await chain(); // eslint-disable-line no-await-in-loop
-    });
-    await Promise.all(workers);
+    const inParallel = async (jobs: Array<() => Promise<void>>): Promise<void> => {
+      const workers = Array.from({ length: 4 }, async () => {
+        for (let job = jobs.shift(); job; job = jobs.shift()) await job(); // eslint-disable-line no-await-in-loop
+      });
+      await Promise.all(workers);
+    };
+    await inParallel(chains);
+    // list and remove read every provider in the org: they run once nothing is being deployed, and the removals one
+    // at a time, since a provider half removed by another run is not what this matrix tests.
+    const later = (command: Cell['command']): Array<() => Promise<void>> =>
+      LOGGING.flatMap((_, logging) => MODE_NAMES.filter((mode) => COMMANDS[mode].includes(command)).map((mode) => () => runCell({ logging, mode, command })));
+    await inParallel(later('list'));
+    for (const removal of later('remove')) await removal(); // eslint-disable-line no-await-in-loop
   }, 900_000);
 
   for (const [logging, { title, logs }] of LOGGING.entries()) {
-    for (const mode of ['plugin', 'native'] as const) {
-      for (const command of ['deploy', 'rotate-secret'] as const) {
+    for (const mode of MODE_NAMES) {
+      for (const command of COMMANDS[mode]) {
         it(`${command}, ${mode} mode, ${title}${logging % 2 === 1 ? ' (--json)' : ''}`, () => {
           const run = ran.get(key({ logging, mode, command }))!;
           const output = `${run.stdout}\n${run.stderr}`;
@@ -217,7 +264,9 @@ describe('no secret at any log level', () => {
           if (logging % 2 === 1 && !LOGGING[logging].env.DEBUG) expect(JSON.parse(run.stdout)).toMatchObject({ status: 0, result: command === 'rotate-secret' ? { status: 'Rotated', mode, verified: true } : {} });
           // The setting took effect: otherwise finding nothing would prove nothing.
           expect(logs({ stdout: run.stdout, stderr: run.stderr, files: filesBelow(run.home) })).toBe(true);
-          expect(findSecret(SECRET, { texts: { stdout: run.stdout, stderr: run.stderr }, dirs: [run.home, run.tmp] })).toEqual([]);
+          for (const secret of [SECRET, SECOND_SECRET]) {
+            expect(findSecret(secret, { texts: { stdout: run.stdout, stderr: run.stderr }, dirs: [run.home, run.tmp] })).toEqual([]);
+          }
         });
       }
     }

@@ -73,6 +73,8 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
       input: providerInputFromFlags(flags),
       local,
       secret: async () => known ?? promptForSecret(this),
+      // The org may echo the secret it holds: the one in the environment or flag is likely that one.
+      knownSecrets: [flags['client-secret'], process.env[SECRET_ENV]].filter((value): value is string => Boolean(value)),
       certificate,
       org,
       path: flags.path,
