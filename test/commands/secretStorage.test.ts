@@ -147,6 +147,16 @@ describe('the secret in a token credential (plugin mode, External Credential mod
   });
 });
 
+describe('who gets the token credential\'s principal', () => {
+  it('the execution user too: the plugin may run its token request as that user', async () => {
+    emu.org.addUser({ username: 'integration@vault.example.com' });
+    const flags = ['--name', 'RunAs', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--execution-user', 'integration@vault.example.com'];
+    const deployed = await run('deploy', flags);
+    expect(deployed.status).toBe(0);
+    expect(deployed.json.result.providers[0].assignments.map((a: { username: string }) => a.username).sort()).toEqual(['admin@vault.example.com', 'integration@vault.example.com']);
+  });
+});
+
 describe('the legacy model keeps the secret in the record', () => {
   it('deploys it there and says so, as the weaker option', async () => {
     const flags = ['--name', 'LegacyGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--model', 'legacy'];
