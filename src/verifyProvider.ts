@@ -14,7 +14,7 @@ import { describeOrg } from './org/orgProfile.js';
 import { firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
 import { checkTokenLocally, type TokenSummary } from './verify/localTokenCheck.js';
 import { checkOrgPieces } from './verify/orgPieces.js';
-import { runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './verify/apexRuns.js';
+import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './verify/apexRuns.js';
 import { EXIT_CODES } from './exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -115,7 +115,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     outcome.targetOrg = { username: profile.username, orgId: profile.orgId, instanceUrl: profile.instanceUrl };
     const pieces = await checkOrgPieces(conn, names, profile.username);
     checks.push(...pieces.checks);
-    const runOptions = { logDir: options.logDir ?? tmpdir(), logStem: `azure-authprovider-verify-${names.name}-${Date.now()}`, secrets };
+    const runOptions = { logs: debugLogs(options.logDir ?? tmpdir(), names.name), secrets };
     if (pieces.tokenCredential) {
       options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
       checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));

@@ -3,7 +3,7 @@
  * Both are checked here (parseable, and the key belongs to the certificate), so a wrong file is named before any
  * request is made.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Messages, SfError } from '@salesforce/core';
 import { thumbprintOf } from '../verify/clientAssertion.js';
@@ -17,11 +17,30 @@ export type CertificateCredential = { kind: 'certificate'; certificatePem: strin
 
 const refuse = (key: string, tokens: string[]): SfError => messages.createError(key, tokens, [], EXIT_CODES['invalid-input']);
 
+/** PEM certificates and keys take a few KB; a chain of several, some tens. */
+const PEM_FILE_MAX = 256 * 1024;
+
+/**
+ * A PEM file's text, read only from a regular file of sane size: opened without blocking (a FIFO would wait for a
+ * writer forever), then checked by what the descriptor is, not by its name (/dev/zero never ends).
+ */
 function read(path: string, flag: string): string {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw refuse('error.FileUnreadable', [flag, path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw refuse('error.NotARegularFile', [flag, path]);
+    if (stats.size > PEM_FILE_MAX) throw refuse('error.FileTooLarge', [flag, path, String(PEM_FILE_MAX / 1024)]);
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    if (error instanceof SfError) throw error;
+    throw refuse('error.FileUnreadable', [flag, path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]);
+  } finally {
+    closeSync(fd);
   }
 }
 

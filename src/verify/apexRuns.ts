@@ -4,7 +4,7 @@
  * Each outcome is read the way Salesforce reports it: compile problem, exception message, or the debug log's
  * callout lines. A failed run's debug log is saved to a file for the user.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
 import { executeAnonymous, type AnonymousApexResult } from '../org/anonymousApex.js';
@@ -18,10 +18,8 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
 
 export type RunOptions = {
-  /** Where a failed run's debug log is written. */
-  logDir: string;
-  /** File name stem for saved logs, unique per verify run. */
-  logStem: string;
+  /** Where a failed run's debug log is written: a private directory made on first use (see debugLogs). */
+  logs: DebugLogs;
   /** Secrets known to this run: removed from what the org sends back, should it echo one. */
   secrets: string[];
 };
@@ -43,11 +41,33 @@ function scrubbed(result: AnonymousApexResult, secrets: string[]): AnonymousApex
 /** First line of a message, for a one-line summary. */
 const firstLine = (text: string): string => text.split(/\r?\n/)[0].trim();
 
+/** Saves a run's debug log as `<step>.log`; returns its path, or throws why it could not. */
+export type DebugLogs = (step: string, log: string) => string;
+
+/**
+ * Debug logs of one verify run, in a directory of its own that only this user can enter (mkdtemp: an unpredictable
+ * name, mode 0700), made when the first log is saved. Each file is created exclusively with mode 0600, so nothing
+ * already there (a file, a link planted by another user) is followed or truncated.
+ */
+export function debugLogs(parent: string, provider: string): DebugLogs {
+  let dir: string | undefined;
+  return (step, log) => {
+    dir ??= mkdtempSync(join(parent, 'azure-authprovider-verify-'));
+    const file = join(dir, `${provider}-${step}.log`);
+    writeFileSync(file, log, { mode: 0o600, flag: 'wx' });
+    return file;
+  };
+}
+
 function saveLog(check: Check, result: AnonymousApexResult, options: RunOptions, step: string): Check {
   if (check.status !== 'fail' || !result.log) return check;
-  const file = join(options.logDir, `${options.logStem}-${step}.log`);
-  writeFileSync(file, result.log, { mode: 0o600 });
-  return { ...check, debugLog: file };
+  try {
+    return { ...check, debugLog: options.logs(step, result.log) };
+  } catch (error) {
+    // The check's result matters more than its log: report it, and say why the log is missing.
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { ...check, debugLogProblem: messages.getMessage('check.DebugLogNotSaved', [reason]) };
+  }
 }
 
 function compileFailure(id: string, result: AnonymousApexResult): Check {

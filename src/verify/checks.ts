@@ -22,6 +22,8 @@ export type Check = {
   category?: FailureCategory;
   /** File holding the debug log of the anonymous Apex run behind this check. */
   debugLog?: string;
+  /** Why that debug log could not be saved (a read-only or full temp directory). */
+  debugLogProblem?: string;
 };
 
 export const pass = (id: string, summary: string): Check => ({ id, status: 'pass', summary });

@@ -3,8 +3,9 @@
  * emulator (in-org check), over real HTTP. Each broken setup is made in the emulated org, and verify must name it,
  * its fix and the right exit code.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
 import type { VerifyOutcome } from '../../src/verifyProvider.js';
@@ -331,6 +332,20 @@ describe('verify: the in-org check against the emulator', () => {
       const log = readFileSync(token!.debugLog!, 'utf8');
       expect(log).toContain('FATAL_ERROR|AzureClientCredentialsProvider.TokenException');
       expect(log).not.toContain('sEcReT');
+      // In a directory of this run's own, with a name nobody can guess, that only this user may enter or read.
+      const dir = dirname(token!.debugLog!);
+      expect(basename(dir)).toMatch(/^azure-authprovider-verify-\w{6}$/);
+      expect([statSync(dir).mode & 0o777, statSync(token!.debugLog!).mode & 0o777]).toEqual([0o700, 0o600]);
+      expect(basename(token!.debugLog!)).toBe('AzureGraph-token.log');
+
+      // A temp directory it cannot write to: every check is still reported, and the missing log is explained.
+      const notADirectory = join(mkdtempSync(join(tmpdir(), 'aap-tmp-')), 'file');
+      writeFileSync(notADirectory, '');
+      const unwritable = await verify(['--target-org', alias, '--name', 'AzureGraph'], { ...home, TMPDIR: notADirectory });
+      expect(unwritable.status).toBe(10);
+      expect(check(unwritable, 'token-in-org')).toMatchObject({ status: 'fail', debugLogProblem: expect.stringMatching(/could not be saved in the temp directory \(ENOTDIR\)/) });
+      expect(check(unwritable, 'token-in-org')?.debugLog).toBeUndefined();
+      expect(check(unwritable, 'callout')).toMatchObject({ status: 'pass' });
     } finally {
       emu.org.setApexOutcome(() => undefined);
     }
@@ -362,7 +377,7 @@ describe('verify: the in-org check against the emulator', () => {
       expect(run.stdout).toMatch(/ok\s+│ token-request/);
       expect(run.stdout).toMatch(/FAILED\s+│ callout/);
       expect(run.stdout).toContain('To fix callout: Choose with --path');
-      expect(run.stdout).toMatch(/Debug log of the run: .*azure-authprovider-verify-AzureGraph-\d+-callout\.log/);
+      expect(run.stdout).toMatch(/Debug log of the run: .*azure-authprovider-verify-\w{6}\/AzureGraph-callout\.log/);
       expect(run.stdout + run.stderr).not.toContain('sEcReT');
     } finally {
       await entra.stop();

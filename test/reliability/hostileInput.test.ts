@@ -3,6 +3,7 @@
  * is either refused (exit 2, one message naming the flag, no stack trace, nothing written) or accepted and found
  * unchanged in the file where it belongs, parsed back as XML.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,13 @@ type Expectation = { refused: string } | { kept: Array<[file: string, read: (xml
 type Case = { title: string; flags: Flags; env?: NodeJS.ProcessEnv; outputDir?: (root: string) => string; expect: Expectation };
 
 const BASE: Flags = { '--name': 'AzureGraph', '--tenant-id': TENANT, '--client-id': CLIENT_ID };
+
+/** Special files a path flag may be given: a FIFO (which blocks a reader until a writer comes) and a large file. */
+const SPECIAL = mkdtempSync(join(tmpdir(), 'aap-special-'));
+const FIFO = join(SPECIAL, 'cert.pem');
+execFileSync('mkfifo', [FIFO]);
+const LARGE = join(SPECIAL, 'large.pem');
+writeFileSync(LARGE, `${readFileSync('test/entra/fixtures/app-cert.pem', 'utf8')}\n${'#'.repeat(300 * 1024)}`);
 const argv = (flags: Flags): string[] =>
   Object.entries({ ...BASE, ...flags }).flatMap(([flag, value]) => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).flatMap((v) => [flag, v])));
 
@@ -103,6 +111,10 @@ const CASES: Case[] = [
   refused('path traversal in --certificate', { '--auth': 'certificate', '--certificate': '../key', '--certificate-file': 'test/entra/fixtures/app-cert.pem' }, '--certificate'),
   refused('a private key as --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': 'test/entra/fixtures/app-key.pem' }, '--certificate-file'),
   refused('a missing --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': 'no/such/file.pem' }, '--certificate-file'),
+  refused('/dev/zero as --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': '/dev/zero' }, '--certificate-file'),
+  refused('a FIFO as --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': FIFO }, '--certificate-file'),
+  refused('a directory as --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': SPECIAL }, '--certificate-file'),
+  refused('a 300 KB --certificate-file', { '--auth': 'certificate', '--certificate': 'Cert', '--certificate-file': LARGE }, '--certificate-file'),
   // the secret (generate checks it, never writes it)
   refused('a line break in AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 'abc\ndef' }),
   refused('a 256-character AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 's'.repeat(256) }),

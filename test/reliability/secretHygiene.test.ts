@@ -80,7 +80,7 @@ const MODES: Mode[] = [
           : undefined
       ),
     exit: 10,
-    leaves: /azure-authprovider-verify-AzureGraph-\d+-token\.log$/,
+    leaves: /azure-authprovider-verify-\w{6}\/AzureGraph-token\.log$/,
   },
 ];
 

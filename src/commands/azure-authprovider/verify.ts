@@ -104,7 +104,11 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
     }
     const toFix = outcome.checks.filter((check) => check.fix !== undefined && (check.status === 'fail' || check.status === 'warn'));
     for (const check of toFix) {
-      const log = check.debugLog ? `\n  ${messages.getMessage('output.DebugLog', [check.debugLog])}` : '';
+      const log = check.debugLog
+        ? `\n  ${messages.getMessage('output.DebugLog', [check.debugLog])}`
+        : check.debugLogProblem
+          ? `\n  ${check.debugLogProblem}`
+          : '';
       this.log(messages.getMessage('output.Fix', [check.id, check.fix ?? '', log]));
     }
     if (outcome.status === 'Passed') this.log(messages.getMessage('output.Passed', [outcome.checks.filter((check) => check.status === 'pass').length]));
