@@ -9,6 +9,7 @@ import { EXIT_CODES } from '../exitCodes.js';
 import { NATIVE_VARIANT, SECRET_PARAMETER } from '../spec/platform.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
 import { remoteText } from '../ux/remoteText.js';
+import { formValue } from '../render/escape.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -98,12 +99,6 @@ export async function storedClientId(conn: Connection, target: NativePrincipal):
   return (await storedCredentials(conn, target)).clientId?.value ?? undefined;
 }
 
-/**
- * form-urlencoded, as the token request's body wants it: Salesforce merges the stored value as it is (a body merge
- * field may not be wrapped in URLENCODE), so it is stored encoded. Secrets Entra generates encode to themselves.
- */
-export const formEncoded = (secret: string): string => new URLSearchParams({ v: secret }).toString().slice(2);
-
 /** Plugin mode: the client secret, encrypted, in the token credential's principal (POST the first time, PUT after). */
 export async function storeTokenSecret(conn: Connection, target: NativePrincipal, secret: string): Promise<void> {
   const exists = Object.keys(await storedCredentials(conn, target)).length > 0;
@@ -112,7 +107,9 @@ export async function storeTokenSecret(conn: Connection, target: NativePrincipal
     principalName: target.principal,
     principalType: 'NamedPrincipal',
     authenticationProtocol: 'Custom',
-    credentials: { [SECRET_PARAMETER]: { value: formEncoded(secret), encrypted: true } },
+    // Form-encoded, as the token request's body wants it: Salesforce merges the stored value as it is (a body merge
+    // field may not be wrapped in URLENCODE). Secrets Entra generates encode to themselves.
+    credentials: { [SECRET_PARAMETER]: { value: formValue(secret), encrypted: true } },
   });
   await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body, secret);
 }

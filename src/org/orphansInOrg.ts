@@ -10,7 +10,7 @@ import { Messages, type Connection } from '@salesforce/core';
 import { FIELDS, NATIVE_MARKER, SHARED, defaultPermissionSet } from '../spec/platform.js';
 import { soqlString } from './orgProfile.js';
 import { asList, listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
-import { same, type Inventory, type ProviderInOrg } from './providersInOrg.js';
+import { same, usesExternalCredential, type Inventory, type ProviderInOrg } from './providersInOrg.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -110,12 +110,11 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
   // A token credential is the plugin's by its mark and protocol; dead once no live provider's record names it.
   const liveTokens = new Set(providers.flatMap((provider) => (provider.tokenCredential ? [lower(provider.tokenCredential)] : [])));
   const deadTokens = inventory.externalCredentials.filter((ec) => marked(ec) && textValue(ec.authenticationProtocol) === 'Custom' && !liveTokens.has(lower(String(ec.fullName))));
+  const deadOnes = new Set([...deadCredentials, ...deadTokens]);
   const isDeadOrGone = (name: string): boolean =>
-    !liveCredentials.has(lower(name)) && !liveTokens.has(lower(name)) && (!existing.has(lower(name)) || [...deadCredentials, ...deadTokens].includes(existing.get(lower(name))!));
+    !liveCredentials.has(lower(name)) && !liveTokens.has(lower(name)) && (!existing.has(lower(name)) || deadOnes.has(existing.get(lower(name))!));
   const tokenNamed = (tokens: string[]): string[] =>
-    inventory.namedCredentials
-      .filter((nc) => parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && tokens.some((ec) => same(ec, p.externalCredential))))
-      .map((nc) => String(nc.fullName));
+    inventory.namedCredentials.filter((nc) => tokens.some((ec) => usesExternalCredential(ec)(nc))).map((nc) => String(nc.fullName));
   const danglingNamed = inventory.namedCredentials.filter((nc) => {
     if (liveNamed.has(lower(String(nc.fullName)))) return false;
     const authProvider = textValue(nc.authProvider);
@@ -125,8 +124,7 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
   });
   const namedPointingAt = (authProvider: string | undefined, credentials: string[]): string[] =>
     danglingNamed
-      .filter((nc) => (authProvider !== undefined && same(textValue(nc.authProvider), authProvider)) ||
-        parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && credentials.some((ec) => same(ec, p.externalCredential))))
+      .filter((nc) => (authProvider !== undefined && same(textValue(nc.authProvider), authProvider)) || credentials.some((ec) => usesExternalCredential(ec)(nc)))
       .map((nc) => String(nc.fullName));
 
   const claimed = new Set<string>();

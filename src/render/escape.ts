@@ -17,6 +17,11 @@ export function apexString(value: string): string {
   return value.replace(/[\\'\n\r\t]/g, (char) => APEX_ESCAPES[char]);
 }
 
+/** One value of an application/x-www-form-urlencoded body (a token request's), spaces as `+`. */
+export function formValue(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
 export type Escaper = (value: string) => string;
 
 /** A copy of a view with every string escaped; numbers, booleans and structure are kept. */

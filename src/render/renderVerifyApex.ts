@@ -2,6 +2,7 @@
  * The anonymous Apex that verify runs in the org: one template each, rendered with Apex string escaping.
  */
 import { FIELDS, secretMergeField } from '../spec/platform.js';
+import { formValue } from './escape.js';
 import { render } from './templates.js';
 
 /** Calls the plugin class's refresh with the custom metadata record (`type` ends in __mdt) as its configuration. */
@@ -19,9 +20,6 @@ export function calloutCheckApex(namedCredential: string, path: string): string 
   return render('verify/callout-check.apex.hbs', { namedCredential, path });
 }
 
-/** application/x-www-form-urlencoded, as the plugin encodes each value of its token request. */
-const form = (value: string): string => new URLSearchParams({ v: value }).toString().slice(2);
-
 /**
  * A client_credentials request through the token credential, built as the plugin builds it: the secret is the merge
  * field, which Salesforce replaces as it sends the request.
@@ -29,10 +27,10 @@ const form = (value: string): string => new URLSearchParams({ v: value }).toStri
 export function tokenCredentialCheckApex(request: { name: string; clientId: string; scope?: string; resource?: string }): string {
   const body = [
     'grant_type=client_credentials',
-    `client_id=${form(request.clientId)}`,
+    `client_id=${formValue(request.clientId)}`,
     `client_secret=${secretMergeField(request.name)}`,
-    ...(request.scope ? [`scope=${form(request.scope)}`] : []),
-    ...(request.resource ? [`resource=${form(request.resource)}`] : []),
+    ...(request.scope ? [`scope=${formValue(request.scope)}`] : []),
+    ...(request.resource ? [`resource=${formValue(request.resource)}`] : []),
   ].join('&');
   return render('verify/token-credential-check.apex.hbs', { tokenCredential: request.name, body });
 }

@@ -5,6 +5,7 @@
  * cut comes last, so no part of a secret survives at the cut.
  */
 import { Messages } from '@salesforce/core';
+import { formValue } from '../render/escape.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'output');
@@ -32,7 +33,7 @@ function secretForms(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const xml = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
   const url = encodeURIComponent(secret);
-  const form = new URLSearchParams({ s: secret }).toString().slice(2);
+  const form = formValue(secret);
   const prefixes: string[] = [];
   for (let length = secret.length - 1; length >= MIN_PREFIX; length--) prefixes.push(secret.slice(0, length));
   return [secret, json, xml, url, url.replace(/%20/g, '+'), form, form.replace(/\+/g, '%20'), ...base64Forms(secret), ...prefixes];
