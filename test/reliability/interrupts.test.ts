@@ -213,9 +213,9 @@ describe('a signal while rotate-secret and remove change the org', () => {
 });
 
 describe('two deploys of the same provider at once', () => {
-  // Each deploy takes 20 s in the org, so that the second starts while the first runs even on a busy machine.
+  // The deploys take a minute in the org, so that the second is sent while the first runs even on a busy machine.
   it('the later one names the deploy still running and says the one that finishes last wins', async () => {
-    await freshOrg({ deployMs: 20000 });
+    await freshOrg({ deployMs: 60000 });
     const first = runCliAsync('deploy', deployArgs(true), env('first~Secret'));
     await until(() => emu.deploys.size === 1, 'the first deploy');
     const [firstId] = deployIds();
