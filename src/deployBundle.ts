@@ -19,12 +19,15 @@ import { storeClientCredentials, storeTokenSecret } from './deploy/nativeCredent
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
 import { EXIT_CODES } from './exitCodes.js';
 import { remoteText } from './ux/remoteText.js';
+import { otherRunningDeploys } from './deploy/concurrentDeploys.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type DeployEvents = {
   onStage?: (stage: string) => void;
+  /** The deploy request is on its way: from here on, an interrupted command may leave a deploy running in the org. */
+  onSending?: () => void;
   onSubmitted?: (deployId: string) => void;
   onProgress?: (progress: DeployProgress) => void;
   onRetry?: RetryPolicy['onRetry'];
@@ -231,6 +234,16 @@ async function afterDeploy(options: DeployOptions, deployed: Deployed, provider:
   }
 }
 
+/**
+ * Warns of each other deploy that changes the org meanwhile. A user who may not read the deploy queue (or an org
+ * that does not answer) gets no warning: the deploy itself is not at stake.
+ */
+async function warnOfOtherDeploys(conn: Connection, deployId: string, providers: readonly ProviderSpec[], events?: DeployEvents): Promise<void> {
+  const others = await otherRunningDeploys(conn, deployId).catch(() => []);
+  const names = providers.map((provider) => provider.name).join(', ');
+  for (const other of others) events?.onWarning?.(messages.getMessage('warning.ConcurrentDeploy', [other.id, other.status, other.createdDate, names, deployId]));
+}
+
 function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiVersion: string, after: AfterDeploy): ProviderOutcome {
   const plugin = provider.mode === 'plugin';
   return {
@@ -296,15 +309,22 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   // Awaited after the deploy; until then, a failure must not count as unhandled.
   assignees.catch(() => undefined);
   events?.onStage?.(messages.getMessage(options.dryRun ? 'stage.Validate' : 'stage.Deploy', [spec.apiVersion, testLevel]));
+  events?.onSending?.();
+  let concurrent: Promise<void> | undefined;
   const result = await deployPackage(conn, zip, {
     checkOnly: options.dryRun,
     testLevel,
     runTests: [SHARED.testClass],
     waitMs: options.waitMs,
-    onSubmitted: events?.onSubmitted,
+    onSubmitted: (deployId) => {
+      events?.onSubmitted?.(deployId);
+      // Asked once the deploy is queued, alongside the first poll: of two deploys sent at once, the later sees the other.
+      if (!options.dryRun) concurrent = warnOfOtherDeploys(conn, deployId, spec.providers, events);
+    },
     onProgress: events?.onProgress,
     retry: { ...DEFAULT_RETRY, onRetry: events?.onRetry },
   });
+  await concurrent;
   const report = deployReport(result, testLevel, sentSecrets(secretOf));
   const succeeded = report.success && !options.dryRun;
 

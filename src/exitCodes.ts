@@ -19,9 +19,16 @@ export const EXIT_CODES = {
   'org-setup': 20,
   'api-access': 30,
   timeout: 69,
+  // 128 + the signal's number, as shells report a command a signal ended.
+  hangup: 129,
+  interrupted: 130,
+  terminated: 143,
 } as const;
 
 export type ExitCodeName = keyof typeof EXIT_CODES;
+
+/** The codes any command can end with, whatever it does: a signal stopped it. */
+export const SIGNAL_EXIT_CODES = ['hangup', 'interrupted', 'terminated'] as const satisfies readonly ExitCodeName[];
 
 export function exitCodeMeaning(name: ExitCodeName): string {
   return messages.getMessage(`code.${name}`);

@@ -5,15 +5,16 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { toHelpSection } from '@salesforce/sf-plugins-core';
 import type { HelpSection } from '@oclif/core';
-import { EXIT_CODES, exitCodeMeaning, type ExitCodeName } from './exitCodes.js';
+import { EXIT_CODES, exitCodeMeaning, SIGNAL_EXIT_CODES, type ExitCodeName } from './exitCodes.js';
 import { SECRET_ENV } from './spec/clientSecret.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'command');
 
-/** The codes a command can end with, as "name (code)", in the table's order. */
+/** The codes a command can end with, as "name (code)", in the table's order; every command can be stopped by a signal. */
 export function errorCodesHelp(...names: ExitCodeName[]): HelpSection {
-  const listed = (Object.keys(EXIT_CODES) as ExitCodeName[]).filter((name) => names.includes(name));
+  const ends: readonly ExitCodeName[] = [...names, ...SIGNAL_EXIT_CODES];
+  const listed = (Object.keys(EXIT_CODES) as ExitCodeName[]).filter((name) => ends.includes(name));
   return toHelpSection('ERROR CODES', Object.fromEntries(listed.map((name) => [`${name} (${EXIT_CODES[name]})`, exitCodeMeaning(name)])));
 }
 

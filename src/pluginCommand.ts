@@ -4,12 +4,14 @@
  * error thrown by a flag's parser (a file that is not there, --wait abc, an --api-version sf refuses, an org
  * @salesforce/core has no login for, no default org) keeps its own exit code, 1. sf would show that code and no
  * next step; this class gives such errors the table's code and an action.
+ * It also replaces SfCommand's signal listeners (src/interruption.ts): a signal ends the command with a clear error.
  */
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import type { Interfaces } from '@oclif/core';
 import { EXIT_CODES } from './exitCodes.js';
 import { refuseSecretFlagUnderDebug } from './spec/clientSecret.js';
+import { INTERRUPT_SIGNALS, Interruption } from './interruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'command');
@@ -40,6 +42,29 @@ function asBadInput(error: unknown): unknown {
 type Output = Record<string, unknown>;
 
 export abstract class PluginCommand<T> extends SfCommand<T> {
+  /** Commands that send work to the org tell it what a signal leaves running there. */
+  protected readonly interruption = new Interruption();
+
+  // oclif's name for the method that runs init, run, catch and finally; SfCommand's override adds the listeners.
+  public async _run<R>(): Promise<R> {
+    const before = new Map(INTERRUPT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    // The command's run, as oclif calls it after init, ends at the first signal.
+    const run = this.run.bind(this);
+    this.run = (): Promise<T> => this.interruption.race(run);
+    // SfCommand adds its signal listeners first thing, before its first await: they are gone before any signal.
+    // eslint-disable-next-line no-underscore-dangle
+    const running = super._run<R>();
+    for (const signal of INTERRUPT_SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+    this.interruption.listen();
+    try {
+      return await running;
+    } finally {
+      this.interruption.close();
+    }
+  }
+
   protected async parse<F extends Output, B extends Output, A extends Output>(
     options?: Interfaces.Input<F, B, A>,
     argv?: string[]

@@ -33,6 +33,8 @@ export type RemoveOptions = {
   /** Asked once the plan is known, unless the user said not to; false stops without changing anything. */
   confirm: (plan: Removal[]) => Promise<boolean>;
   onStage?: (stage: string) => void;
+  /** The destructive deploy of the shared pieces was queued. */
+  onSubmitted?: (deployId: string) => void;
 };
 
 export type RemoveOutcome = {
@@ -132,7 +134,7 @@ async function deleteOne(conn: Connection, removal: Removal): Promise<void> {
 }
 
 /** Apex classes cannot be deleted by the CRUD calls: the shared class, test class and type go in one destructive deploy. */
-async function deleteShared(org: Org, removals: Removal[], waitMs: number): Promise<void> {
+async function deleteShared(org: Org, removals: Removal[], waitMs: number, onSubmitted?: (deployId: string) => void): Promise<void> {
   const conn = org.getConnection();
   const profile = await describeOrg(conn);
   const zip = await metadataZip(destructivePackage(removals.map((removal) => ({ type: removal.type, fullName: removal.name })), profile.maxApiVersion));
@@ -141,6 +143,7 @@ async function deleteShared(org: Org, removals: Removal[], waitMs: number): Prom
     testLevel: profile.orgType === 'production' ? 'RunLocalTests' : 'NoTestRun',
     runTests: [],
     waitMs,
+    onSubmitted,
     retry: DEFAULT_RETRY,
   });
   const report = deployReport(result, 'NoTestRun');
@@ -190,7 +193,7 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
   }
   if (shared.length > 0) {
     options.onStage?.(messages.getMessage('stage.DeleteShared'));
-    await deleteShared(options.org, shared, options.waitMs);
+    await deleteShared(options.org, shared, options.waitMs, options.onSubmitted);
     for (const removal of shared) removal.state = 'deleted';
   }
   return { ...outcome, status: 'Removed' };

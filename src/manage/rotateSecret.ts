@@ -29,6 +29,8 @@ export type RotateOptions = {
   verify: boolean;
   secret: () => Promise<ClientSecret>;
   onStage?: (stage: string) => void;
+  /** The new secret is on its way to `where`: from here on, the org may hold either secret. */
+  onWrite?: (where: string) => void;
 };
 
 export type RotateOutcome = {
@@ -133,6 +135,7 @@ export async function rotateSecret(options: RotateOptions): Promise<RotateOutcom
   }
 
   options.onStage?.(messages.getMessage('stage.Write', [home.where]));
+  options.onWrite?.(home.where);
   await home.write(secret.value);
   return { ...outcome, status: 'Rotated', exitCode: 0, verified: tokenSpec !== undefined, checks, token };
 }

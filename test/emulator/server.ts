@@ -594,6 +594,16 @@ export class EmulatorServer {
     if (tooling) {
       return {
         ...common,
+        // The org's deploy queue. Fields as the Tooling API WSDL has them (forcedotcom/wsdl, @salesforce/types
+        // tooling.d.ts: DeployRequest); Status takes the Metadata API's DeployStatus values (Pending, InProgress,
+        // Succeeded, SucceededPartial, Failed, Canceling, Canceled). A job here moves on when it is polled (advance).
+        DeployRequest: {
+          fields: ['Id', 'Status', 'CheckOnly', 'CreatedDate', 'CreatedById', 'StartDate', 'CompletedDate', 'NumberComponentsTotal', 'ErrorMessage'],
+          rows: () => [...this.deploys.values()].map((job) => ({
+            __type: 'DeployRequest', Id: job.id, Status: job.status, CheckOnly: job.options.checkOnly, CreatedDate: job.createdDate, CreatedById: org.adminUser.id,
+            StartDate: job.startDate ?? null, CompletedDate: job.completedDate ?? null, NumberComponentsTotal: job.componentsTotal, ErrorMessage: job.errorMessage ?? null,
+          })),
+        },
         ApexLog: {
           fields: ['Id', 'Application', 'DurationMilliseconds', 'Location', 'LogLength', 'LogUserId', 'Operation', 'Request', 'StartTime', 'Status'],
           rows: () => org.logs.map((l) => ({ __type: 'ApexLog', Id: l.id, Application: 'Unknown', DurationMilliseconds: 5, Location: 'Monitoring', LogLength: Buffer.byteLength(l.body), LogUserId: l.userId, Operation: l.operation, Request: 'API', StartTime: l.startTime, Status: l.status })),

@@ -13,6 +13,7 @@ import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../exitCodes.js';
 import { SHARED } from '../../spec/platform.js';
 import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { DeployWatch } from '../../deploy/deployInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -72,6 +73,9 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
         : await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
 
     const stages = stageProgress(this.spinner);
+    // A signal says what this deploy had done in the org by then.
+    const watch = new DeployWatch(flags['dry-run']);
+    this.interruption.report(() => watch.report());
     const outcome = await deployBundle({
       input,
       naming,
@@ -88,7 +92,7 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
       waitMs: flags.wait.milliseconds,
       open: flags.open,
       headless: flags['headless-auth'],
-      events: {
+      events: watch.follow({
         onStage: (stage) => stages.start(stage),
         onSubmitted: (deployId) => {
           stages.status = messages.getMessage('progress.Submitted', [deployId]);
@@ -104,7 +108,7 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
         },
         onWarning: (warning) => this.warn(warning),
         onRetry: (error, attempt, delayMs) => this.warn(messages.getMessage('warning.Retry', [error.message.split('\n')[0], delayMs, attempt])),
-      },
+      }),
     });
     stages.stop();
     this.present(outcome);

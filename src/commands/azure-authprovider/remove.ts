@@ -7,6 +7,7 @@ import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/r
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../exitCodes.js';
 import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { RemoveWatch } from '../../manage/manageInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
@@ -44,6 +45,8 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
     if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
     const username = org.getUsername() ?? '';
     const stages = stageProgress(this.spinner);
+    const watch = new RemoveWatch();
+    this.interruption.report(() => watch.report());
     const outcome = await removeProvider({
       org,
       input: providerInputFromFlags(flags),
@@ -51,11 +54,15 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
       dryRun: flags['dry-run'],
       waitMs: flags.wait.milliseconds,
       confirm: async (plan) => {
-        if (flags['no-prompt']) return true;
+        if (flags['no-prompt']) return watch.confirmed(true);
         stages.stop();
-        return this.confirm({ message: messages.getMessage('prompt.Confirm', [plan.length, username, listing(plan)]) });
+        return watch.confirmed(await this.confirm({ message: messages.getMessage('prompt.Confirm', [plan.length, username, listing(plan)]) }));
       },
-      onStage: (stage) => stages.start(stage),
+      onStage: (stage) => {
+        watch.onStage(stage);
+        stages.start(stage);
+      },
+      onSubmitted: (deployId) => watch.onSubmitted(deployId),
     });
     stages.stop();
     if (outcome.status === 'Planned') {

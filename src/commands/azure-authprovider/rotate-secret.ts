@@ -8,6 +8,7 @@ import { SECRET_ENV } from '../../spec/clientSecret.js';
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../exitCodes.js';
 import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { RotateWatch } from '../../manage/manageInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');
@@ -34,6 +35,8 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
     const { flags } = await this.parse(RotateSecret);
     const known = await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
     const stages = stageProgress(this.spinner);
+    const watch = new RotateWatch();
+    this.interruption.report(() => watch.report());
     const outcome = await rotateSecret({
       org: flags['target-org'],
       name: flags.name,
@@ -41,6 +44,7 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
       verify: flags.verify,
       secret: async () => known ?? promptForSecret(this),
       onStage: (stage) => stages.start(stage),
+      onWrite: (where) => watch.writing(where),
     });
     stages.stop();
     if (outcome.status === 'Rotated') {
