@@ -463,6 +463,16 @@ describe('deploy uses what the org supports', () => {
     expect(run.json.actions).toEqual(['Use --model legacy for this org.']);
   });
 
+  it('says that an org below API 59.0 is too old for --mode native, without blaming flags the user never typed', async () => {
+    await orgFor({ apiVersion: '58.0' });
+    const run = await deploy([...validFlags, '--mode', 'native']);
+    expect(run.status).toBe(2);
+    expect(run.json.message).toBe('The org supports API versions up to 58.0, and --mode native needs 59.0: its External Credential runs the client-credentials flow itself.');
+    expect(run.json.actions).toEqual(['Leave --mode out: plugin mode works on this org, through a legacy Named Credential.']);
+    expect(run.json.message).not.toMatch(/--model|--api-version/);
+    expect(emu.org.callCount('deploy')).toBe(0);
+  });
+
   it('runs no tests on a scratch org unless --test-level asks for them', async () => {
     await orgFor({ orgType: 'scratch' });
     expect((await deployGraph()).tests).toMatchObject({ level: 'NoTestRun', run: 0 });
