@@ -129,7 +129,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     if (pieces.namedCredential) {
       const calloutPath = path ?? defaultPath(pieces.namedCredential.url);
       options.onStage?.(messages.getMessage('stage.Callout', [pieces.namedCredential.name, calloutPath]));
-      checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, runOptions));
+      checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, { ...runOptions, provider: names.name }));
     } else {
       checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
     }
