@@ -175,7 +175,7 @@ function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
     } else if (authentication.status === 'Manual') {
       steps.push(messages.getMessage('next.AuthenticateLegacy', [provider.namedCredential, authentication.url ?? '']));
     }
-    steps.push(messages.getMessage('next.Callout', [provider.namedCredential]));
+    steps.push(messages.getMessage('next.Callout', [provider.namedCredential, provider.namedCredential]));
   }
   return steps;
 }

@@ -13,6 +13,9 @@ import { EXIT_CODES } from '../exitCodes.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
 
+/** --wait's default for deploys, in minutes: the same as `sf project deploy start`. */
+export const WAIT_MINUTES = 33;
+
 export const providerFlags = {
   name: Flags.string({
     char: 'n',

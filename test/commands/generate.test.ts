@@ -108,7 +108,7 @@ describe('generate, as a user runs it', () => {
     const dir = freshDir();
     const run = runCli('generate', [...validFlags, '--output-dir', dir]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(24 files\)/);
+    expect(run.stdout).toMatch(/Wrote the metadata to .* \(24 files\)/);
     expect(run.stdout).toMatch(/created\s+│?\s*AuthProvider\s/);
     expect(run.stdout).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     expect(run.stdout).toMatch(/Client secret: not written/);

@@ -246,6 +246,20 @@ describe('verify: the in-org check against the emulator', () => {
     expect(run.stdout).not.toContain('sEcReT');
   });
 
+  it('says in one row that the org has no provider of a name, pointing to list (exit 20)', async () => {
+    const run = await verify(['--target-org', alias, '--name', 'Nope'], home);
+    expect(run.status).toBe(20);
+    expect(run.json.result?.checks).toEqual([
+      {
+        id: 'provider',
+        status: 'fail',
+        category: 'org-setup',
+        summary: 'The org has no provider named Nope: no Auth. Provider, Named Credential or External Credential of that name.',
+        fix: 'sf azure-authprovider list shows the providers the org has; or deploy this one first: sf azure-authprovider deploy --name Nope.',
+      },
+    ]);
+  });
+
   it('GETs --path instead of the default', async () => {
     const run = await inOrg('--path', '/v1.0/users?$top=1');
     expect(run.status).toBe(0);
