@@ -146,6 +146,10 @@ describe('verify: the local token check against a fake Entra endpoint', () => {
     expect(run.status).toBe(2);
     expect(run.json.message).toMatch(/needs the client secret/);
     expect(run.json.actions).toEqual([expect.stringMatching(/^Set the AZURE_CLIENT_SECRET environment variable or pipe the secret in with --client-secret-stdin/)]);
+    // An empty variable, as an unset one expanded into it leaves it, is named as such.
+    const empty = await verify(local(), { AZURE_CLIENT_SECRET: '' });
+    expect(empty.status).toBe(2);
+    expect(empty.json.message).toBe('AZURE_CLIENT_SECRET is set, but empty, so there is no client secret.');
   });
 });
 
