@@ -217,6 +217,21 @@ describe('generate --auth certificate', () => {
     expect(run.stdout).toMatch(/no client secret is needed/);
   });
 
+  it('warns when --certificate-file also holds the private key, and reads only the certificate', () => {
+    const dir = freshDir();
+    const both = join(dir, '..', `cert-and-key-${Date.now()}.pem`);
+    writeFileSync(both, ['test/entra/fixtures/app-cert.pem', 'test/entra/fixtures/app-key.pem'].map((file) => readFileSync(join(PLUGIN_ROOT, file), 'utf8')).join('\n'));
+    const flags = [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', both];
+    const run = runCli('generate', [...flags, '--output-dir', dir, '--json']);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as { warnings: string[] };
+    expect(json.warnings).toEqual([`--certificate-file ${both} also holds a private key. Only the certificate is read. The key belongs in the org's certificate store alone: delete this copy, or keep the certificate in a file of its own.`]);
+    expect(record(dir).get('Certificate_Thumbprint__c')).toBe(thumbprint);
+    expect(filesContaining(dir, 'PRIVATE KEY')).toEqual([]);
+    // The certificate alone: no warning.
+    expect((JSON.parse(runCli('generate', [...certificateFlags, '--output-dir', freshDir(), '--json']).stdout) as { warnings: string[] }).warnings).toEqual([]);
+  });
+
   const refusals: Array<[string, string[], RegExp]> = [
     ['a certificate without --certificate-file', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing'], /--certificate-file is required\./],
     ['an unreadable --certificate-file', [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', 'test/entra/fixtures/missing.pem'], /--certificate-file test\/entra\/fixtures\/missing\.pem cannot be read \(ENOENT\)/],

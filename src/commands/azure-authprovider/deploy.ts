@@ -64,7 +64,8 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
 
   public async run(): Promise<DeployOutcome> {
     const { flags, metadata } = await this.parse(Deploy);
-    const { input, naming, config } = await bundleInputOf(flags, metadata);
+    const { input, naming, config, warnings } = await bundleInputOf(flags, metadata);
+    for (const warning of warnings) this.warn(warning);
     // Without a secret and without a person to ask, fail before touching the org; a certificate provider needs none.
     const known =
       config !== undefined || !input.providers.some(needsClientSecret)
