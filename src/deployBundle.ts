@@ -108,6 +108,14 @@ export type DeployOutcome = {
 };
 
 /**
+ * --open: the org page through a logged-in frontdoor URL. Where no browser can start, the deploy has still succeeded:
+ * the reason comes back and the plain URL is printed, as without --open (never the one-time login URL).
+ */
+async function openOrSayWhy(options: DeployOptions, path: string): Promise<string | undefined> {
+  return openBrowser(await options.org.getFrontDoorUrl(path));
+}
+
+/**
  * `status`: the principal's status after the deploy (external model); undefined when there was no need to know it.
  * `early`: the authentication URL when it was already fetched.
  */
@@ -115,8 +123,10 @@ async function authenticate(options: DeployOptions, provider: ProviderSpec, stat
   const conn = options.org.getConnection();
   if (provider.model === 'legacy') {
     // Legacy Named Credentials authenticate only from their Setup page; there is no API to start or check it.
-    if (options.open) await openBrowser(await options.org.getFrontDoorUrl(RETURN_PATH));
-    return { status: 'Manual', action: options.open ? 'browser opened' : 'setup page', url: `${conn.instanceUrl}${RETURN_PATH}` };
+    const setupPage = `${conn.instanceUrl}${RETURN_PATH}`;
+    const notOpened = options.open ? await openOrSayWhy(options, RETURN_PATH) : undefined;
+    if (options.open && !notOpened) return { status: 'Manual', action: 'browser opened', url: setupPage };
+    return { status: 'Manual', action: 'setup page', url: setupPage, detail: notOpened };
   }
   const [externalCredential, principal] = [provider.externalCredential!, provider.principal!];
   if (status === 'Configured') return { status: 'Configured', action: 'already configured' };
@@ -134,8 +144,9 @@ async function authenticate(options: DeployOptions, provider: ProviderSpec, stat
   if (options.open) {
     // A fresh auth URL: the one just tried may carry a spent state.
     const fresh = options.headless ? await authenticationUrl(conn, externalCredential, principal) : url;
-    await openBrowser(await options.org.getFrontDoorUrl(orgPath(fresh)));
-    return { status: 'NotConfigured', action: 'browser opened', url: fresh, detail };
+    const notOpened = await openOrSayWhy(options, orgPath(fresh));
+    if (!notOpened) return { status: 'NotConfigured', action: 'browser opened', url: fresh, detail };
+    return { status: 'NotConfigured', action: 'url printed', url: fresh, detail: [detail, notOpened].filter(Boolean).join(' ') };
   }
   return { status: 'NotConfigured', action: 'url printed', url, detail };
 }
@@ -167,7 +178,7 @@ function nextSteps(outcome: Omit<DeployOutcome, 'nextSteps'>): string[] {
     } else if (authentication.status === 'Manual') {
       steps.push(messages.getMessage('next.AuthenticateLegacy', [provider.namedCredential, authentication.url ?? '']));
     }
-    steps.push(messages.getMessage('next.Callout', [provider.namedCredential]));
+    steps.push(messages.getMessage('next.Callout', [provider.namedCredential, provider.namedCredential]));
   }
   return steps;
 }

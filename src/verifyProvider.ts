@@ -115,23 +115,26 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     outcome.targetOrg = { username: profile.username, orgId: profile.orgId, instanceUrl: profile.instanceUrl };
     const pieces = await checkOrgPieces(conn, names, profile.username);
     checks.push(...pieces.checks);
-    const runOptions = { logs: debugLogs(options.logDir ?? tmpdir(), names.name), secrets };
-    if (pieces.tokenCredential) {
-      options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
-      checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));
-    }
-    if (pieces.plugin) {
-      options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
-      checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));
-    } else {
-      checks.push(skip('token-in-org', messages.getMessage(pieces.native ? 'check.TokenInOrgNative' : 'check.TokenInOrgSkipped')));
-    }
-    if (pieces.namedCredential) {
-      const calloutPath = path ?? defaultPath(pieces.namedCredential.url);
-      options.onStage?.(messages.getMessage('stage.Callout', [pieces.namedCredential.name, calloutPath]));
-      checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, runOptions));
-    } else {
-      checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
+    // No provider of that name: the one failing row says so, and nothing more can be checked.
+    if (!pieces.missing) {
+      const runOptions = { logs: debugLogs(options.logDir ?? tmpdir(), names.name), secrets };
+      if (pieces.tokenCredential) {
+        options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
+        checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));
+      }
+      if (pieces.plugin) {
+        options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
+        checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));
+      } else {
+        checks.push(skip('token-in-org', messages.getMessage(pieces.native ? 'check.TokenInOrgNative' : 'check.TokenInOrgSkipped')));
+      }
+      if (pieces.namedCredential) {
+        const calloutPath = path ?? defaultPath(pieces.namedCredential.url);
+        options.onStage?.(messages.getMessage('stage.Callout', [pieces.namedCredential.name, calloutPath]));
+        checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, { ...runOptions, provider: names.name }));
+      } else {
+        checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
+      }
     }
   }
 

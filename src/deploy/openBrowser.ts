@@ -65,8 +65,11 @@ function handOver(page: string): Promise<void> {
   });
 }
 
-/** Opens `url` through a private redirect page; resolves once the page is gone again. */
-export async function openBrowser(url: string): Promise<void> {
+/**
+ * Opens `url` through a private redirect page; resolves once the page is gone again. Resolves to why no browser
+ * could be started (SSH, a container, no opener), for the caller to fall back on printing a URL; undefined once opened.
+ */
+export async function openBrowser(url: string): Promise<string | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'azure-authprovider-open-'));
   const removePage = (): void => rmSync(dir, { recursive: true, force: true });
   // Also when the process ends early (an error, Ctrl-C handled by the CLI): the page must not outlive it.
@@ -77,9 +80,10 @@ export async function openBrowser(url: string): Promise<void> {
     try {
       await handOver(page);
     } catch (error) {
-      throw messages.createError('error.BrowserNotOpened', [(error as Error).message]);
+      return messages.getMessage('auth.BrowserNotOpened', [(error as Error).message]);
     }
     await new Promise((resolve) => setTimeout(resolve, READ_MS));
+    return undefined;
   } finally {
     removePage();
     process.removeListener('exit', removePage);

@@ -25,6 +25,11 @@ export function withOrgDefaults(input: BundleInput, org: Pick<OrgProfile, 'maxAp
   }
   const apiVersion = requested || `${Math.min(orgMax, MAX_API_VERSION)}.0`;
   const externalPossible = major(apiVersion) >= MIN_API_VERSION_EXTERNAL;
+  // Checked before the model default is filled in: a native provider on an old org is refused for the org's
+  // version, not for a --model legacy and --api-version the user never typed.
+  if (!requested && !externalPossible && input.providers.some((provider) => provider.mode === 'native')) {
+    throw messages.createError('error.NativeNeedsNewerOrg', [org.maxApiVersion, `${MIN_API_VERSION_EXTERNAL}.0`], [], EXIT_CODES['invalid-input']);
+  }
   if (!requested && !externalPossible && input.providers.some((provider) => provider.model === 'external')) {
     throw messages.createError('error.ExternalNeedsNewerOrg', [org.maxApiVersion, `${MIN_API_VERSION_EXTERNAL}.0`], [], EXIT_CODES['invalid-input']);
   }

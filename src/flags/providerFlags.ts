@@ -13,6 +13,9 @@ import { EXIT_CODES } from '../exitCodes.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
 
+/** --wait's default for deploys, in minutes: the same as `sf project deploy start`. */
+export const WAIT_MINUTES = 33;
+
 export const providerFlags = {
   name: Flags.string({
     char: 'n',
@@ -126,13 +129,13 @@ function refuseUnusedSecret(flags: SecretFlagValues, input: BundleInput): void {
 export async function bundleInputOf(
   flags: ProviderFlagValues & SecretFlagValues & { 'config-file'?: string },
   metadata: ParseMetadata
-): Promise<{ input: BundleInput; naming?: FieldNaming; config?: ConfigFile }> {
+): Promise<{ input: BundleInput; naming?: FieldNaming; config?: ConfigFile; warnings: string[] }> {
   const path = flags['config-file'];
   const { resolveCertificateFiles } = await import('../spec/certificateCredential.js');
   if (path === undefined) {
-    const input = resolveCertificateFiles(bundleInputFromFlags(flags));
+    const { input, warnings } = resolveCertificateFiles(bundleInputFromFlags(flags));
     refuseUnusedSecret(flags, input);
-    return { input };
+    return { input, warnings };
   }
   const given = Object.keys(providerFlags).filter(
     (key) => key !== 'client-secret' && (flags as Record<string, unknown>)[key] !== undefined && metadata.flags[key]?.setFromDefault !== true
@@ -142,7 +145,7 @@ export async function bundleInputOf(
   const config = await readConfigFile(path);
   const naming = configNaming(path);
   refuseUnusedSecret(flags, config.input);
-  return { input: resolveCertificateFiles(config.input, naming), naming, config };
+  return { ...resolveCertificateFiles(config.input, naming), naming, config };
 }
 
 type ProviderFlagValues = {

@@ -7,7 +7,8 @@ import { text } from 'node:stream/consumers';
 import { Messages, type SfError } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
 import { checkClientSecret } from '../spec/providerSpec.js';
-import { clientSecretFrom, type ClientSecret } from '../spec/clientSecret.js';
+import { clientSecretFrom, SECRET_ENV, type ClientSecret } from '../spec/clientSecret.js';
+import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
@@ -42,7 +43,11 @@ export async function knownSecret(
     return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
   }
   const known = clientSecretFrom(flags['client-secret']);
-  if (!known && !canPrompt(command)) throw required();
+  if (!known && !canPrompt(command)) {
+    // Set but empty is most often an unset variable expanded into it: say that, not "none was found".
+    if (process.env[SECRET_ENV] === '') throw messages.createError('error.SecretEnvEmpty', [SECRET_ENV], [SECRET_ENV], EXIT_CODES['invalid-input']);
+    throw required();
+  }
   return known;
 }
 

@@ -17,6 +17,9 @@ export type CertificateCredential = { kind: 'certificate'; certificatePem: strin
 
 const refuse = (key: string, tokens: string[]): SfError => messages.createError(key, tokens, [], EXIT_CODES['invalid-input']);
 
+/** PEM labels of private keys: PKCS#8, encrypted PKCS#8, and the traditional RSA and EC forms (RFC 7468). */
+const PRIVATE_KEY_PEM = /-----BEGIN (?:ENCRYPTED |RSA |EC )?PRIVATE KEY-----/;
+
 /** PEM certificates and keys take a few KB; a chain of several, some tens. */
 const PEM_FILE_MAX = 256 * 1024;
 
@@ -72,14 +75,19 @@ export function certificateCredential(certificateFile: string, privateKeyFile: s
  * Reads the certificate file of every provider that names one and fills in its thumbprint (x5t), which the plugin
  * puts in each assertion's header: Apex can sign with a Salesforce certificate but cannot read the certificate.
  */
-export function resolveCertificateFiles(input: BundleInput, naming: FieldNaming = (field): string => FLAG_OF[field]): BundleInput {
-  return {
-    ...input,
-    providers: input.providers.map((provider, index) => {
-      const path = provider.certificateFile;
-      if (path === undefined || path.trim() === '') return provider;
-      const flag = naming('certificateFile', index);
-      return { ...provider, certificateThumbprint: thumbprintOf(parseCertificate(read(path, flag), flag, path)) };
-    }),
-  };
+export function resolveCertificateFiles(
+  input: BundleInput,
+  naming: FieldNaming = (field): string => FLAG_OF[field]
+): { input: BundleInput; warnings: string[] } {
+  const warnings: string[] = [];
+  const providers = input.providers.map((provider, index) => {
+    const path = provider.certificateFile;
+    if (path === undefined || path.trim() === '') return provider;
+    const flag = naming('certificateFile', index);
+    const pem = read(path, flag);
+    // Only the certificate is read; a key beside it is a copy of what should live in the org's certificate store only.
+    if (PRIVATE_KEY_PEM.test(pem)) warnings.push(messages.getMessage('warning.PrivateKeyBesideCertificate', [flag, path]));
+    return { ...provider, certificateThumbprint: thumbprintOf(parseCertificate(pem, flag, path)) };
+  });
+  return { input: { ...input, providers }, warnings };
 }

@@ -136,11 +136,36 @@ function apiErrorIn(log: string | undefined): string | undefined {
   }
 }
 
-export function calloutRunCheck(result: AnonymousApexResult, target: string, model: 'external' | 'legacy' | undefined): Check {
+/** The OAuth error codes Salesforce names when a native principal's token request is refused (RFC 6749, 5.2). */
+const OAUTH_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_scope', 'invalid_request', 'invalid_grant', 'unsupported_grant_type']);
+
+/**
+ * Native mode: Salesforce's own token request for the principal failed. Its exception names only the OAuth error
+ * ("Unable to fetch the OAuth token. Error: invalid_client."); Entra's AADSTS code is used when the log carries it.
+ */
+function nativeTokenFailure(id: string, message: string, log: string | undefined, provider: string): Check | undefined {
+  const error = /Unable to fetch the OAuth token\. Error: (.+?)\.?$/i.exec(firstLine(message))?.[1];
+  if (error === undefined) return undefined;
+  const code = aadstsCodeIn(log ?? '');
+  if (code !== undefined) {
+    const diagnosis = diagnoseEntraError(code, undefined);
+    return fail(id, diagnosis.category, messages.getMessage('check.NativeTokenRefused', [provider, `AADSTS${code}`, diagnosis.cause]), diagnosis.fix);
+  }
+  if (OAUTH_ERRORS.has(error)) {
+    return fail(id, 'credentials', messages.getMessage('check.NativeTokenRefused', [provider, error, messages.getMessage(`oauth.${error}`)]), messages.getMessage('fix.NativeTokenRefused', [provider]));
+  }
+  const shown = remoteText(error, [], 200);
+  return fail(id, 'unreachable', messages.getMessage('check.NativeTokenFailed', [provider, shown]), messages.getMessage('fix.NativeTokenUnreachable'));
+}
+
+/** `provider`: the provider's name, for the fix of a native principal whose token request is refused. */
+export function calloutRunCheck(result: AnonymousApexResult, target: string, model: 'external' | 'legacy' | undefined, provider = ''): Check {
   const id = 'callout';
   if (!result.compiled) return compileFailure(id, result);
   if (!result.success) {
     const message = result.exceptionMessage ?? '';
+    const native = nativeTokenFailure(id, message, result.log, provider);
+    if (native) return native;
     const fix = /couldn't access the credential/i.test(message)
       ? 'fix.CredentialAccess'
       : /Unauthorized endpoint/i.test(message)
@@ -210,8 +235,8 @@ export async function runCalloutCheck(
   namedCredential: string,
   path: string,
   model: 'external' | 'legacy' | undefined,
-  options: RunOptions
+  options: RunOptions & { provider: string }
 ): Promise<Check> {
   const result = scrubbed(await executeAnonymous(conn, calloutCheckApex(namedCredential, path)), options.secrets);
-  return saveLog(calloutRunCheck(result, `callout:${namedCredential}${path}`, model), result, options, 'callout');
+  return saveLog(calloutRunCheck(result, `callout:${namedCredential}${path}`, model, options.provider), result, options, 'callout');
 }

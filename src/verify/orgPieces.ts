@@ -29,6 +29,8 @@ export type OrgPieces = {
   native?: boolean;
   /** Set when the record names a token credential that holds the secret: what a token request through it sends. */
   tokenCredential?: TokenCredentialRequest;
+  /** The org has nothing of the provider's name. */
+  missing?: boolean;
 };
 
 /** `provider`: the Auth. Provider whose token requests it sends. */
@@ -43,8 +45,7 @@ function recordValues(record: Component): Map<string, string | undefined> {
   return new Map(values.map((entry) => [textValue(entry.field) ?? '', textValue(entry.value)]));
 }
 
-async function checkAuthProvider(conn: Connection, name: string, checks: Check[]): Promise<{ plugin: string; record: string } | undefined> {
-  const provider = await readComponent(conn, 'AuthProvider', name);
+async function checkAuthProvider(conn: Connection, name: string, provider: Component | undefined, checks: Check[]): Promise<{ plugin: string; record: string } | undefined> {
   if (!provider) {
     checks.push(orgSetup('auth-provider', 'check.AuthProviderMissing', [name], 'fix.Deploy', [name]));
     return undefined;
@@ -311,13 +312,20 @@ async function checkNativePieces(conn: Connection, names: ProviderNames, usernam
 }
 
 export async function checkOrgPieces(conn: Connection, names: ProviderNames, username: string): Promise<OrgPieces> {
-  const externalCredential = await readComponent(conn, 'ExternalCredential', names.externalCredential);
+  const [externalCredential, authProvider] = await Promise.all([
+    readComponent(conn, 'ExternalCredential', names.externalCredential),
+    readComponent(conn, 'AuthProvider', names.name),
+  ]);
   // A native External Credential has a protocol variant; one that uses an Auth. Provider has none.
   const variant = externalCredential && nativeSettings(externalCredential).variant;
   if (externalCredential && variant) return checkNativePieces(conn, names, username, externalCredential, variant);
+  // Nothing of that name at all: one row that says so, not a failure for every piece with the same fix.
+  if (!externalCredential && !authProvider && !(await readComponent(conn, 'NamedCredential', names.namedCredential))) {
+    return { missing: true, checks: [orgSetup('provider', 'check.NoSuchProvider', [names.name], 'fix.NoSuchProvider', [names.name])] };
+  }
   const checks: Check[] = [];
   const pieces: OrgPieces = { checks };
-  const provider = await checkAuthProvider(conn, names.name, checks);
+  const provider = await checkAuthProvider(conn, names.name, authProvider, checks);
   const plugin = provider?.plugin ?? SHARED.pluginClass;
   const record = recordRef(provider?.record ?? `${SHARED.metadataType}__mdt.${names.name}`);
   const classFound = await checkPluginClass(conn, plugin, checks);

@@ -269,13 +269,26 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(emu.org.configuredPrincipals.has('azuregraph|namedprincipal')).toBe(true);
   });
 
-  it('--open without a browser to start says how to go on, prints no login URL and leaves no page behind', async () => {
+  it('--open without a browser to start (SSH, containers) prints the authentication URL, says why and succeeds, also on a re-run', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'aap-browser-tmp-'));
-    const run = await deploy([...validFlags, '--open'], { BROWSER: join(tmp, 'no-such-browser'), TMPDIR: tmp });
-    expect(run.status).toBe(4);
-    expect(run.json.message).toMatch(/--open could not start a browser \(.*no-such-browser.*\)\. Set BROWSER[\s\S]*without --open[\s\S]*sf org open --target-org/);
-    expect(run.stdout + run.stderr).not.toMatch(/otp=|frontdoor|sid=/);
-    expect(filesBelow(tmp)).toEqual([]);
+    for (const attempt of ['first', 'again']) {
+      // eslint-disable-next-line no-await-in-loop
+      const run = await deploy([...validFlags, '--open'], { BROWSER: join(tmp, 'no-such-browser'), TMPDIR: tmp });
+      expect([attempt, run.status]).toEqual([attempt, 0]);
+      const { authentication } = run.json.result.providers[0];
+      expect(authentication).toMatchObject({ status: 'NotConfigured', action: 'url printed' });
+      expect(authentication.detail).toMatch(/^--open could not start a browser \(.*no-such-browser.*\), so the URL is printed instead: [\s\S]*sf org open --target-org/);
+      expect(authentication.url).toMatch(/\/services\/auth\/xds\/AzureGraph\?/);
+      expect(run.json.result.nextSteps[0]).toContain(authentication.url);
+      expect(run.json.result.components.length).toBeGreaterThan(0);
+      expect(run.stdout + run.stderr).not.toMatch(/otp=|frontdoor|sid=/);
+      expect(filesBelow(tmp)).toEqual([]);
+    }
+    // The human output names the URL and the reason.
+    const human = await runCliAsync('deploy', ['--target-org', alias, ...validFlags, '--open'], { HOME: process.env.HOME, BROWSER: join(tmp, 'no-such-browser'), TMPDIR: tmp, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/could not start a browser/);
+    expect(human.stdout).toMatch(/\/services\/auth\/xds\/AzureGraph\?/);
   });
 
   it('refuses an unknown execution user or an inactive assignee before deploying anything', async () => {
@@ -448,6 +461,16 @@ describe('deploy uses what the org supports', () => {
     const run = await deploy([...validFlags, '--model', 'external']);
     expect(run.status).toBe(2);
     expect(run.json.actions).toEqual(['Use --model legacy for this org.']);
+  });
+
+  it('says that an org below API 59.0 is too old for --mode native, without blaming flags the user never typed', async () => {
+    await orgFor({ apiVersion: '58.0' });
+    const run = await deploy([...validFlags, '--mode', 'native']);
+    expect(run.status).toBe(2);
+    expect(run.json.message).toBe('The org supports API versions up to 58.0, and --mode native needs 59.0: its External Credential runs the client-credentials flow itself.');
+    expect(run.json.actions).toEqual(['Leave --mode out: plugin mode works on this org, through a legacy Named Credential.']);
+    expect(run.json.message).not.toMatch(/--model|--api-version/);
+    expect(emu.org.callCount('deploy')).toBe(0);
   });
 
   it('runs no tests on a scratch org unless --test-level asks for them', async () => {

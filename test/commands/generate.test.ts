@@ -108,7 +108,7 @@ describe('generate, as a user runs it', () => {
     const dir = freshDir();
     const run = runCli('generate', [...validFlags, '--output-dir', dir]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Wrote the Auth. Provider bundle to .* \(24 files\)/);
+    expect(run.stdout).toMatch(/Wrote the metadata to .* \(24 files\)/);
     expect(run.stdout).toMatch(/created\s+│?\s*AuthProvider\s/);
     expect(run.stdout).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
     expect(run.stdout).toMatch(/Client secret: not written/);
@@ -215,6 +215,21 @@ describe('generate --auth certificate', () => {
     expect(run.stdout).toContain('Certificate:      Entra_Signing signs the client assertion (no client secret)');
     expect(run.stdout).not.toMatch(/Client secret:|placeholder/);
     expect(run.stdout).toMatch(/no client secret is needed/);
+  });
+
+  it('warns when --certificate-file also holds the private key, and reads only the certificate', () => {
+    const dir = freshDir();
+    const both = join(dir, '..', `cert-and-key-${Date.now()}.pem`);
+    writeFileSync(both, ['test/entra/fixtures/app-cert.pem', 'test/entra/fixtures/app-key.pem'].map((file) => readFileSync(join(PLUGIN_ROOT, file), 'utf8')).join('\n'));
+    const flags = [...validFlags, '--auth', 'certificate', '--certificate', 'Entra_Signing', '--certificate-file', both];
+    const run = runCli('generate', [...flags, '--output-dir', dir, '--json']);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout) as { warnings: string[] };
+    expect(json.warnings).toEqual([`--certificate-file ${both} also holds a private key. Only the certificate is read. The key belongs in the org's certificate store alone: delete this copy, or keep the certificate in a file of its own.`]);
+    expect(record(dir).get('Certificate_Thumbprint__c')).toBe(thumbprint);
+    expect(filesContaining(dir, 'PRIVATE KEY')).toEqual([]);
+    // The certificate alone: no warning.
+    expect((JSON.parse(runCli('generate', [...certificateFlags, '--output-dir', freshDir(), '--json']).stdout) as { warnings: string[] }).warnings).toEqual([]);
   });
 
   const refusals: Array<[string, string[], RegExp]> = [

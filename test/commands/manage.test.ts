@@ -123,10 +123,19 @@ describe('day-2 operations', () => {
       'AuthProvider AzureGraph',
       'CustomMetadata Azure_Client_Credential.AzureGraph',
     ]);
+    const human = await runCliAsync('remove', ['--target-org', alias, '--name', 'AzureGraph', '--dry-run'], home);
+    expect(human.stdout).toMatch(/^AzureGraph would delete 7 components:$/m);
     const unconfirmed = await run('remove', ['--name', 'AzureGraph']);
     expect(unconfirmed.status).toBe(2);
     expect(unconfirmed.json.message).toContain('nobody can confirm it here');
     expect(unconfirmed.json.actions).toEqual([expect.stringContaining('--no-prompt')]);
+    // Without --name the missing flag is the problem, also where nobody could confirm; and nothing is planned.
+    const unnamed = await run('remove', []);
+    expect(unnamed.status).toBe(2);
+    expect(unnamed.json.message).toBe('remove needs to know which providers to remove.');
+    // Nothing to confirm: the provider does not exist.
+    const unknown = await run('remove', ['--name', 'Nope']);
+    expect(unknown.json.message).not.toContain('nobody can confirm');
     expect(snapshot()).toBe(state);
   });
 

@@ -105,6 +105,25 @@ describe('--mode native', () => {
     expect(verified.stdout).not.toContain(HOSTILE_SECRET);
   });
 
+  it("verify: when Entra refuses the principal's stored secret, says so with the OAuth error, its cause and the fix (exit 10)", async () => {
+    // The app's secret changed at Entra; the org still holds the old one. Its cached token expired meanwhile.
+    const stored = app.secret;
+    app.secret = 'changed-in-the-portal';
+    emu.org.principalTokens.clear();
+    try {
+      const verified = await run('verify', ['--name', 'AzureGraph']);
+      expect(verified.status).toBe(10);
+      const callout = verified.json.result.checks.find((check: { id: string }) => check.id === 'callout');
+      expect(callout).toMatchObject({ status: 'fail', category: 'credentials' });
+      expect(callout.summary).toBe('Salesforce asked Entra for a token with the credentials the principal of AzureGraph holds, and Entra refused them: invalid_client, the client ID or the secret is wrong, or the secret has expired.');
+      expect(callout.fix).toMatch(/rotate-secret --name AzureGraph/);
+      expect(verified.json.result.failure).toBe('credentials');
+    } finally {
+      app.secret = stored;
+      emu.org.principalTokens.clear();
+    }
+  });
+
   it('list shows the native provider', async () => {
     const listed = await run('list', []);
     expect(listed.json.result.providers).toEqual([

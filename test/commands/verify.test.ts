@@ -146,6 +146,10 @@ describe('verify: the local token check against a fake Entra endpoint', () => {
     expect(run.status).toBe(2);
     expect(run.json.message).toMatch(/needs the client secret/);
     expect(run.json.actions).toEqual([expect.stringMatching(/^Set the AZURE_CLIENT_SECRET environment variable or pipe the secret in with --client-secret-stdin/)]);
+    // An empty variable, as an unset one expanded into it leaves it, is named as such.
+    const empty = await verify(local(), { AZURE_CLIENT_SECRET: '' });
+    expect(empty.status).toBe(2);
+    expect(empty.json.message).toBe('AZURE_CLIENT_SECRET is set, but empty, so there is no client secret.');
   });
 });
 
@@ -244,6 +248,20 @@ describe('verify: the in-org check against the emulator', () => {
     // The plugin was called through anonymous Apex on the Apex SOAP API with a debug log, as the org's user.
     expect(emu.org.requests.filter((request) => request.operation === 'executeAnonymous').map((request) => request.path)).toContain('/services/Soap/s/64.0');
     expect(run.stdout).not.toContain('sEcReT');
+  });
+
+  it('says in one row that the org has no provider of a name, pointing to list (exit 20)', async () => {
+    const run = await verify(['--target-org', alias, '--name', 'Nope'], home);
+    expect(run.status).toBe(20);
+    expect(run.json.result?.checks).toEqual([
+      {
+        id: 'provider',
+        status: 'fail',
+        category: 'org-setup',
+        summary: 'The org has no provider named Nope: no Auth. Provider, Named Credential or External Credential of that name.',
+        fix: 'sf azure-authprovider list shows the providers the org has; or deploy this one first: sf azure-authprovider deploy --name Nope.',
+      },
+    ]);
   });
 
   it('GETs --path instead of the default', async () => {

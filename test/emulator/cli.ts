@@ -2,7 +2,7 @@
  * npm run emulator -- [--port <p>] [--alias <a>] [--api-version 64.0] [--latency-ms <n>]
  *   [--fail <operation>:<status|reset>:<count>]... [--org-type production|sandbox|scratch]
  *   [--deploy-ms <n>] [--queued-polls <n>] [--in-progress-polls <n>] [--session-calls <n>]
- *   [--username <u>] [--user <username>]...
+ *   [--username <u>] [--user <username>]... [--route <origin>=<origin>]...
  * Prints one JSON line {instanceUrl, accessToken, username, orgId} and serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'session-calls': { type: 'string' },
     username: { type: 'string' },
     user: { type: 'string', multiple: true, default: [] },
+    route: { type: 'string', multiple: true, default: [] },
   },
   strict: true,
 });
@@ -63,6 +64,17 @@ for (const f of values.fail ?? []) {
   emu.org.injectFault(m[1], m[2] === 'reset' ? 'reset' : Number(m[2]), Number(m[3]));
 }
 
+// The org's own outbound requests (its token fetches): https://login.microsoftonline.com=http://127.0.0.1:4568 sends
+// them to a fake Entra started by hand (npm run fake-entra), as a test's DNS would.
+for (const r of values.route ?? []) {
+  const [from, to] = r.split('=');
+  try {
+    emu.org.routeOutbound(new URL(from).origin, new URL(to).origin);
+  } catch {
+    die(`--route ${r}: expected <origin>=<origin>, e.g. https://login.microsoftonline.com=http://127.0.0.1:4568`);
+  }
+}
+
 // Store the org like `sf org login` does (honours HOME / SF_* state folders), with a refresh token.
 if (values.alias) await saveLogin(emu, values.alias);
 
@@ -73,3 +85,4 @@ const shutdown = (): void => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+process.on('SIGHUP', shutdown);

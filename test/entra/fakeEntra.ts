@@ -32,6 +32,9 @@ export type FakeEntraOptions = {
    * that echoes the request, sends megabytes or terminal escapes. Real Entra never echoes the request.
    */
   describeError?: (reply: EntraReply, requestBody: string) => EntraReply;
+  /** Where to listen; by default a free port on 127.0.0.1. */
+  port?: number;
+  host?: string;
 };
 
 export type FakeEntra = {
@@ -127,6 +130,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEntra> {
   const requests: FakeEntra['requests'] = [];
+  const host = options.host ?? '127.0.0.1';
   const resources = options.resources ?? DEFAULT_RESOURCES;
   const tenantOf = (name: string): string | undefined => {
     const lower = name.toLowerCase();
@@ -160,7 +164,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
         return entraError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
       }
       if (form.client_assertion_type === JWT_BEARER && form.client_assertion) {
-        const problem = assertionProblem(form.client_assertion, app, `http://127.0.0.1:${port}${url.pathname}`);
+        const problem = assertionProblem(form.client_assertion, app, `http://${host}:${port}${url.pathname}`);
         if (problem) return entraError(res, 401, 'invalid_client', problem.code, problem.sentence);
       } else if (!form.client_secret) {
         return entraError(res, 401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
@@ -189,10 +193,13 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
       res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken(app, audience, v1) }));
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
-    tokenUrl: (tenant, version = 'v2') => `http://127.0.0.1:${port}/${tenant}/oauth2/${version === 'v2' ? 'v2.0/' : ''}token`,
+    tokenUrl: (tenant, version = 'v2') => `http://${host}:${port}/${tenant}/oauth2/${version === 'v2' ? 'v2.0/' : ''}token`,
     requests,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -159,6 +159,27 @@ describe('calloutRunCheck: a GET through the Named Credential', () => {
   });
 });
 
+describe('calloutRunCheck: a native principal whose token request fails', () => {
+  const target = 'callout:AzureGraph/v1.0/organization';
+  it.each([
+    ['invalid_client', 'credentials', /the client ID or the secret is wrong/, /rotate-secret --name AzureGraph/],
+    ['invalid_scope', 'credentials', /scope is not valid/, /rotate-secret/],
+    ['Read timed out or connection refused', 'unreachable', /could not get a token for the principal of AzureGraph: Read timed out/, /AuthProviderUrl/],
+  ])('"Unable to fetch the OAuth token. Error: %s." is filed as %s, with its cause', (error, category, summary, fix) => {
+    const check = calloutRunCheck(threw(`System.CalloutException: Unable to fetch the OAuth token. Error: ${error}.`), target, 'external', 'AzureGraph');
+    expect(check).toMatchObject({ status: 'fail', category });
+    expect(check.summary).toMatch(summary);
+    expect(check.fix).toMatch(fix);
+  });
+
+  it("uses Entra's AADSTS code when the debug log carries the token answer", () => {
+    const result = { ...threw('System.CalloutException: Unable to fetch the OAuth token. Error: invalid_client.'), log: '...|CALLOUT_RESPONSE|...{"error":"invalid_client","error_description":"AADSTS7000222: The provided client secret keys are expired."}' };
+    const check = calloutRunCheck(result, target, 'external', 'AzureGraph');
+    expect(check).toMatchObject({ status: 'fail', category: 'credentials' });
+    expect(check.summary).toMatch(/AADSTS7000222, .*expired/i);
+  });
+});
+
 /** A debug log as Salesforce returns it: the anonymous source echoed first, then the run's events. */
 const echoed = (source: string, events: string[]): string =>
   ['64.0 APEX_CODE,DEBUG;CALLOUT,INFO', ...source.split('\n').map((line) => `Execute Anonymous: ${line}`), ...events].join('\n');

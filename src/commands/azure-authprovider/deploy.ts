@@ -2,7 +2,7 @@ import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../pluginCommand.js';
-import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
+import { bundleInputOf, configFileFlag, providerFlags, WAIT_MINUTES } from '../../flags/providerFlags.js';
 import { secretsFromEnv } from '../../spec/configFile.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
@@ -57,15 +57,16 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
     wait: Flags.duration({
       char: 'w',
       unit: 'minutes',
-      summary: messages.getMessage('flags.wait.summary'),
-      default: Duration.minutes(33),
+      summary: messages.getMessage('flags.wait.summary', [WAIT_MINUTES]),
+      default: Duration.minutes(WAIT_MINUTES),
       min: 1,
     }),
   };
 
   public async run(): Promise<DeployOutcome> {
     const { flags, metadata } = await this.parse(Deploy);
-    const { input, naming, config } = await bundleInputOf(flags, metadata);
+    const { input, naming, config, warnings } = await bundleInputOf(flags, metadata);
+    for (const warning of warnings) this.warn(warning);
     // Without a secret and without a person to ask, fail before touching the org; a certificate provider needs none.
     const known =
       config !== undefined || !input.providers.some(needsClientSecret)
@@ -117,9 +118,9 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
   }
 
   private present(outcome: DeployOutcome): void {
-    const verb = outcome.status === 'Failed' ? 'Failed to deploy' : outcome.dryRun ? 'Validated' : 'Deployed';
+    const result = outcome.status === 'Failed' ? 'Failed' : outcome.dryRun ? 'Validated' : 'Deployed';
     const org = outcome.targetOrg;
-    this.log(messages.getMessage('output.Result', [verb, outcome.providers.map((p) => p.name).join(', '), org.username, org.orgType, outcome.apiVersion, outcome.deployId]));
+    this.log(messages.getMessage(`output.Result.${result}`, [outcome.providers.map((p) => p.name).join(', '), org.username, org.orgType, outcome.apiVersion, outcome.deployId]));
     if (outcome.components.length > 0) {
       this.log(formatTable({
         title: messages.getMessage('output.Components'),

@@ -31,7 +31,8 @@ export default class Generate extends PluginCommand<GenerateResult> {
 
   public async run(): Promise<GenerateResult> {
     const { flags, metadata } = await this.parse(Generate);
-    const { input, naming } = await bundleInputOf(flags, metadata);
+    const { input, naming, warnings } = await bundleInputOf(flags, metadata);
+    for (const warning of warnings) this.warn(warning);
     if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
     const result = await generateBundle(input, flags['output-dir'], flags['client-secret'], naming);
 

@@ -2,7 +2,7 @@ import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../pluginCommand.js';
-import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
+import { providerFlags, providerInputFromFlags, WAIT_MINUTES } from '../../flags/providerFlags.js';
 import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/removeProvider.js';
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../exitCodes.js';
@@ -16,6 +16,8 @@ export type { RemoveOutcome };
 
 const listing = (plan: Removal[]): string =>
   plan.map((removal) => `  ${removal.type} ${removal.name}${removal.orphan ? ` (${messages.getMessage('output.Orphan')})` : ''}`).join('\n');
+
+const components = (count: number): string => (count === 1 ? messages.getMessage('components.one') : messages.getMessage('components.other', [count]));
 
 export default class Remove extends PluginCommand<RemoveOutcome> {
   public static readonly summary = messages.getMessage('summary');
@@ -35,14 +37,13 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
     'permission-set': providerFlags['permission-set'],
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'no-prompt': Flags.boolean({ summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
-    wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary'), default: Duration.minutes(33), min: 1 }),
+    wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary', [WAIT_MINUTES]), default: Duration.minutes(WAIT_MINUTES), min: 1 }),
   };
 
   public async run(): Promise<RemoveOutcome> {
     const { flags } = await this.parse(Remove);
     const org = flags['target-org'];
     const canAsk = !this.jsonEnabled() && process.stdin.isTTY === true;
-    if (!flags['dry-run'] && !flags['no-prompt'] && !canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
     const username = org.getUsername() ?? '';
     const stages = stageProgress(this.spinner);
     const watch = new RemoveWatch();
@@ -53,10 +54,12 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
       all: flags.all,
       dryRun: flags['dry-run'],
       waitMs: flags.wait.milliseconds,
+      // Asked only once there is a plan: a missing --name or an unknown provider is the problem to report first.
       confirm: async (plan) => {
         if (flags['no-prompt']) return watch.confirmed(true);
+        if (!canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
         stages.stop();
-        return watch.confirmed(await this.confirm({ message: messages.getMessage('prompt.Confirm', [plan.length, username, listing(plan)]) }));
+        return watch.confirmed(await this.confirm({ message: messages.getMessage('prompt.Confirm', [components(plan.length), username, listing(plan)]) }));
       },
       onStage: (stage) => {
         watch.onStage(stage);
@@ -66,13 +69,13 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
     });
     stages.stop();
     if (outcome.status === 'Planned') {
-      this.log(messages.getMessage('output.Plan', [outcome.providers.join(', ') || '-', outcome.removals.length]));
+      this.log(messages.getMessage('output.Plan', [outcome.providers.join(', ') || '-', components(outcome.removals.length)]));
       this.log(listing(outcome.removals));
     } else if (outcome.status === 'Cancelled') {
       this.log(messages.getMessage('output.Cancelled'));
     } else {
       const left = outcome.remaining.join(', ') || messages.getMessage('output.None');
-      this.log(messages.getMessage('output.Done', [outcome.providers.join(', ') || '-', username, outcome.removals.length, left]));
+      this.log(messages.getMessage('output.Done', [outcome.providers.join(', ') || '-', username, components(outcome.removals.length), left]));
     }
     if (outcome.untouched.length > 0) {
       this.log(messages.getMessage('output.Untouched'));
