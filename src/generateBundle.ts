@@ -8,6 +8,7 @@ import { clientSecretFrom, SECRET_ENV } from './spec/clientSecret.js';
 import { SECRET_PLACEHOLDER } from './spec/platform.js';
 import { renderBundle } from './render/renderBundle.js';
 import { writeBundle, type WrittenFile } from './output/writeBundle.js';
+import { minimalProject, sfdxProjectOf } from './output/sfdxProject.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
@@ -34,6 +35,8 @@ export type GenerateResult = {
   providers: ProviderSummary[];
   /** How the client secret is supplied; absent when every provider uses a certificate instead. */
   secret?: { found: boolean; source?: string; placeholder: string };
+  /** Whether --output-dir lies in an SFDX project, which `sf project deploy start` needs; next steps say what to add. */
+  sfdxProject: 'found' | 'missing';
   nextSteps: string[];
 };
 
@@ -52,8 +55,10 @@ export function summarize(provider: ProviderSpec): ProviderSummary {
   };
 }
 
-function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boolean): string[] {
+function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boolean, project?: { path: string; content: string }): string[] {
   const steps = [usesSecret ? messages.getMessage('next.Deploy', [SECRET_ENV]) : messages.getMessage('next.DeployCertificate')];
+  // Deploying by hand needs an SFDX project around the files; `sf azure-authprovider deploy` needs none.
+  if (project) steps.push(messages.getMessage('next.NoProject', [outputDir, project.path, project.content]));
   const plugins = providers.filter((provider) => provider.mode === 'plugin');
   const vaulted = plugins.filter((provider) => provider.tokenCredential);
   if (vaulted.length > 0) {
@@ -88,12 +93,14 @@ export async function generateBundle(input: BundleInput, outputDir: string, secr
   // The secret is only checked, so a bad one is reported now rather than at deploy time; it is never rendered.
   const secret = usesSecret ? clientSecretFrom(secretFlag) : undefined;
   const files = await writeBundle(renderBundle(spec), outputDir);
+  const project = (await sfdxProjectOf(outputDir)) ? undefined : minimalProject(outputDir, spec.apiVersion);
   return {
     outputDir,
     apiVersion: spec.apiVersion,
     files,
     providers: spec.providers.map(summarize),
     secret: usesSecret ? { found: secret !== undefined, source: secret?.source, placeholder: SECRET_PLACEHOLDER } : undefined,
-    nextSteps: nextSteps(spec.providers, outputDir, usesSecret),
+    sfdxProject: project ? 'missing' : 'found',
+    nextSteps: nextSteps(spec.providers, outputDir, usesSecret, project),
   };
 }

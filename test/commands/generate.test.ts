@@ -185,6 +185,29 @@ describe('generate, as a user runs it', () => {
   });
 });
 
+describe('generate outside an SFDX project', () => {
+  it('says exactly which sfdx-project.json to add for a deploy by hand, a file sf accepts; inside a project it says nothing of it', async () => {
+    const dir = freshDir();
+    const run = runCli('generate', [...validFlags, '--output-dir', dir, '--json']);
+    expect(run.status).toBe(0);
+    const { result } = JSON.parse(run.stdout) as { result: { sfdxProject: string; nextSteps: string[] } };
+    expect(result.sfdxProject).toBe('missing');
+    const step = result.nextSteps.find((text) => text.includes('sfdx-project.json'))!;
+    const projectFile = join(dir, '..', 'sfdx-project.json');
+    expect(step).toContain(`create ${projectFile} holding `);
+    // Nothing outside --output-dir was written.
+    expect(existsSync(projectFile)).toBe(false);
+    // What it says to write is a project @salesforce/core (sf's own project reader) accepts, with the files' package.
+    writeFileSync(projectFile, /holding (\{.*\}), and run/.exec(step)![1]);
+    const { SfProject } = await import('@salesforce/core');
+    const project = await SfProject.resolve(join(dir, '..'));
+    expect(project.getPackageDirectories().map((pkg) => pkg.fullPath.replace(/\/$/, ''))).toEqual([dir]);
+    const again = JSON.parse(runCli('generate', [...validFlags, '--output-dir', dir, '--json']).stdout) as { result: { sfdxProject: string; nextSteps: string[] } };
+    expect(again.result.sfdxProject).toBe('found');
+    expect(again.result.nextSteps.join('\n')).not.toContain('sfdx-project.json');
+  });
+});
+
 describe('generate --auth certificate', () => {
   const thumbprint = certificateThumbprint();
   const record = (dir: string): Map<string, string | undefined> =>

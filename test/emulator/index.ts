@@ -24,6 +24,12 @@ export type Emulator = {
   org: Org;
   /** Deploy jobs by ID, as the org tracks them (status, createdDate, completedDate...). */
   deploys: ReadonlyMap<string, DeployJob>;
+  /**
+   * Holds the next `count` deploys submitted InProgress, however often they are polled, until releaseDeploys: a test
+   * control (a long deploy, without waiting for one), not a Salesforce rule.
+   */
+  holdDeploys: (count: number) => void;
+  releaseDeploys: () => void;
   stop: () => Promise<void>;
 };
 
@@ -40,6 +46,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     orgId: server.org.orgId,
     org: server.org,
     deploys: server.deploys,
+    holdDeploys: (count) => server.holdDeploys(count),
+    releaseDeploys: () => server.releaseDeploys(),
     stop: () => server.close(),
   };
 }

@@ -321,7 +321,23 @@ export class EmulatorServer {
       componentsTotal: 0,
     };
     this.deploys.set(job.id, job);
+    if (this.toHold > 0) {
+      this.toHold -= 1;
+      this.held.add(job.id);
+    }
     respond(`<result>${el('done', false)}${el('id', job.id)}${el('state', 'Queued')}</result>`);
+  }
+
+  private toHold = 0;
+  private readonly held = new Set<string>();
+
+  public holdDeploys(count: number): void {
+    this.toHold = count;
+  }
+
+  public releaseDeploys(): void {
+    this.toHold = 0;
+    this.held.clear();
   }
 
   /** One poll: Queued for `queuedPolls` polls, InProgress for `inProgressPolls` more and at least `deployMs`, then done. */
@@ -336,7 +352,7 @@ export class EmulatorServer {
     if (job.polls <= queued) return;
     // It left the queue once the last poll that saw it queued was answered.
     job.startDate ??= new Date(previousPoll).toISOString();
-    if (job.polls <= queued + inProgress || Date.now() < readyAt) {
+    if (job.polls <= queued + inProgress || Date.now() < readyAt || this.held.has(job.id)) {
       job.status = 'InProgress';
       return;
     }

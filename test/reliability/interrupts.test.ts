@@ -213,13 +213,15 @@ describe('a signal while rotate-secret and remove change the org', () => {
 });
 
 describe('two deploys of the same provider at once', () => {
-  // The deploys take a minute in the org, so that the second is sent while the first runs even on a busy machine.
+  // The first deploy is held in progress until the second has finished, however busy the machine.
   it('the later one names the deploy still running and says the one that finishes last wins', async () => {
-    await freshOrg({ deployMs: 60000 });
+    await freshOrg();
+    emu.holdDeploys(1);
     const first = runCliAsync('deploy', deployArgs(true), env('first~Secret'));
     await until(() => emu.deploys.size === 1, 'the first deploy');
     const [firstId] = deployIds();
     const second = await runCliAsync('deploy', deployArgs(true), env('second~Secret'));
+    emu.releaseDeploys();
     expect(second.status).toBe(0);
     const { warnings } = JSON.parse(second.stdout) as { warnings: string[] };
     const warning = warnings.find((text) => text.startsWith('Another deploy'));
@@ -230,8 +232,14 @@ describe('two deploys of the same provider at once', () => {
   });
 
   it('sent at the same moment, at least one of them names the other', async () => {
-    await freshOrg({ deployMs: 20000 });
-    const runs = await Promise.all([runCliAsync('deploy', deployArgs(true), env('first~Secret')), runCliAsync('deploy', deployArgs(true), env('second~Secret'))]);
+    await freshOrg();
+    // Both stay in progress until each has looked at the deploy queue.
+    emu.holdDeploys(2);
+    const running = Promise.all([runCliAsync('deploy', deployArgs(true), env('first~Secret')), runCliAsync('deploy', deployArgs(true), env('second~Secret'))]);
+    const queueReads = (): number => emu.org.requests.filter((request) => request.query?.includes('DeployRequest') && request.respondedAt !== undefined).length;
+    await until(() => queueReads() >= 2, 'both looks at the deploy queue');
+    emu.releaseDeploys();
+    const runs = await running;
     expect(runs.map((run) => run.status)).toEqual([0, 0]);
     const ids = deployIds();
     expect(ids).toHaveLength(2);
@@ -242,10 +250,12 @@ describe('two deploys of the same provider at once', () => {
   });
 
   it('a validation (--dry-run) changes nothing and warns of nothing', async () => {
-    await freshOrg({ deployMs: 20000 });
+    await freshOrg();
+    emu.holdDeploys(1);
     const first = runCliAsync('deploy', deployArgs(true), env());
     await until(() => emu.deploys.size === 1, 'the first deploy');
     const validation = await runCliAsync('deploy', [...deployArgs(true), '--dry-run'], env());
+    emu.releaseDeploys();
     expect(validation.status).toBe(0);
     expect((JSON.parse(validation.stdout) as { warnings: string[] }).warnings.filter((text) => text.startsWith('Another deploy'))).toEqual([]);
     expect((await first).status).toBe(0);
