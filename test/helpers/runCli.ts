@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 export const PLUGIN_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/**
+ * Node's on-disk cache of compiled code (Node 22.1+), shared by every run: the CLI loads the same few thousand
+ * modules of sf's libraries each time, and compiling them is a good part of its start-up. It changes no behaviour.
+ */
+export const COMPILE_CACHE = join(PLUGIN_ROOT, 'node_modules', '.cache', 'aap-node-compile-cache');
+
 export type CliRun = { status: number | null; stdout: string; stderr: string; home: string };
 
 function invocation(command: string, args: string[], env: NodeJS.ProcessEnv) {
@@ -17,7 +23,7 @@ function invocation(command: string, args: string[], env: NodeJS.ProcessEnv) {
     argv: [join(PLUGIN_ROOT, 'bin', 'run.js'), 'azure-authprovider', command, ...args],
     // An env value of undefined removes that variable.
     env: Object.fromEntries(
-      Object.entries({ ...inherited, NODE_OPTIONS: '', SF_DISABLE_TELEMETRY: 'true', ...env, HOME: home }).filter(([, value]) => value !== undefined)
+      Object.entries({ ...inherited, NODE_OPTIONS: '', NODE_COMPILE_CACHE: COMPILE_CACHE, SF_DISABLE_TELEMETRY: 'true', ...env, HOME: home }).filter(([, value]) => value !== undefined)
     ),
   };
 }
