@@ -276,7 +276,7 @@ beforeAll(async () => {
     const run = await runCliAsync('generate', [...args, '--output-dir', dir], env);
     return { testCase, run, dir };
   });
-}, Math.max(300000, CASES.length * 6000));
+}, Math.max(300000, CASES.length * 10000));
 
 describe('hostile input to generate', () => {
   it('tries at least 50 cases', () => {
