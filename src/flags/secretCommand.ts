@@ -3,11 +3,10 @@
  * the environment, and ask with a hidden prompt only when someone can answer (an interactive terminal, no --json).
  * Commands call these with themselves.
  */
-import { text } from 'node:stream/consumers';
 import { Messages, type SfError } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
 import { checkClientSecret } from '../spec/providerSpec.js';
-import { clientSecretFrom, SECRET_ENV, type ClientSecret } from '../spec/clientSecret.js';
+import { clientSecretFrom, clientSecretFromBytes, SECRET_BYTES_MAX, SECRET_ENV, type ClientSecret } from '../spec/clientSecret.js';
 import { EXIT_CODES } from '../exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -26,6 +25,19 @@ export type SecretAsker = Pick<SfCommand<unknown>, 'warn' | 'jsonEnabled' | 'spi
 
 const canPrompt = (command: SecretAsker): boolean => !command.jsonEnabled() && process.stdin.isTTY === true;
 
+/** Standard input's bytes, or undefined as soon as there are more than `max` (so /dev/zero ends too). */
+async function stdinBytes(max: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    // Leaving the loop closes the stream: nothing more is read.
+    if (size > max) return undefined;
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
  * The secret from --client-secret, standard input (--client-secret-stdin) or the environment. Without one,
  * `required()` (the command's error) is thrown unless a prompt can ask later; then undefined is returned and
@@ -38,9 +50,7 @@ export async function knownSecret(
 ): Promise<ClientSecret | undefined> {
   if (flags['client-secret'] !== undefined) command.warn(messages.getMessage('warning.SecretOnCommandLine'));
   if (flags['client-secret-stdin']) {
-    // One trailing line break is what `echo` or a here-string adds; the secret itself cannot hold one.
-    const piped = (await text(process.stdin)).replace(/\r?\n$/, '');
-    return { value: checkClientSecret(piped, 'standard input'), source: 'stdin' };
+    return { value: clientSecretFromBytes(await stdinBytes(SECRET_BYTES_MAX), 'standard input'), source: 'stdin' };
   }
   const known = clientSecretFrom(flags['client-secret']);
   if (!known && !canPrompt(command)) {

@@ -5,6 +5,8 @@
 import { Messages } from '@salesforce/core';
 import { EXIT_CODES } from '../exitCodes.js';
 import { checkClientSecret, type ProviderInput } from './providerSpec.js';
+import { TEXT_FIELD_MAX } from './platform.js';
+import { utf8Text } from './utf8.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
@@ -34,6 +36,21 @@ export function clientSecretFrom(flagValue: string | undefined, env: NodeJS.Proc
   const fromEnv = env[SECRET_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return { value: checkClientSecret(fromEnv, SECRET_ENV), source: SECRET_ENV };
   return undefined;
+}
+
+/** The most bytes a secret read as bytes may take: the longest secret, four UTF-8 bytes a character, and a CR LF. */
+export const SECRET_BYTES_MAX = TEXT_FIELD_MAX * 4 + 2;
+
+/**
+ * A secret read as bytes (standard input), decoded as UTF-8 only: Node would turn other bytes into U+FFFD without a
+ * word. One trailing line break is what `echo` or a here-string adds; the secret itself cannot hold one. `undefined`
+ * stands for more than SECRET_BYTES_MAX bytes, which were not all read.
+ */
+export function clientSecretFromBytes(bytes: Uint8Array | undefined, source: string): string {
+  if (bytes === undefined) throw messages.createError('error.SecretTooLong', [source, TEXT_FIELD_MAX], [], EXIT_CODES['invalid-input']);
+  const text = utf8Text(bytes);
+  if (text === undefined) throw messages.createError('error.SecretEncoding', [source], [], EXIT_CODES['invalid-input']);
+  return checkClientSecret(text.replace(/\r?\n$/, ''), source);
 }
 
 /** A certificate provider signs a client assertion in the org: it has no client secret at all. */

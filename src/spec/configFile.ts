@@ -12,6 +12,7 @@ import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js'
 import { checkClientSecret } from './providerSpec.js';
 import { jsonSyntaxProblem } from './jsonSyntax.js';
 import { needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
+import { utf8Text } from './utf8.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
@@ -83,12 +84,15 @@ async function schemaProblems(data: unknown): Promise<string[]> {
 }
 
 export async function readConfigFile(path: string): Promise<ConfigFile> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw invalid('error.ConfigUnreadable', [path, (error as NodeJS.ErrnoException).code ?? (error as Error).message]);
   }
+  // UTF-8 only, and a leading byte order mark (as Windows editors write) is not part of the JSON or YAML.
+  const text = utf8Text(bytes);
+  if (text === undefined) throw invalid('error.ConfigEncoding', [path]);
   const data = await parse(path, text);
   const problems = await schemaProblems(data);
   if (problems.length > 0) throw invalid('error.ConfigInvalid', [path, problems.map((problem) => `- ${problem}`).join('\n')]);

@@ -55,6 +55,11 @@ export const LABEL_MAX = 32;
 export const USERNAME_MAX = 80;
 /** Custom metadata text fields hold at most 255 characters. */
 export const TEXT_FIELD_MAX = 255;
+/**
+ * A Named Credential's URL (NamedCredential.Endpoint, "URL") is a textarea of 1000 characters: Salesforce Field
+ * Reference, NamedCredential (developer.salesforce.com/docs/platform/field-reference, salesforce-field-reference-namedcredential).
+ */
+export const ENDPOINT_MAX = 1000;
 
 /** The artifacts every provider shares. */
 export const SHARED = {

@@ -12,6 +12,7 @@ import {
   DEFAULT_API_VERSION,
   DEFAULT_PRINCIPAL,
   defaultPermissionSet,
+  ENDPOINT_MAX,
   LABEL_MAX,
   MAX_API_VERSION,
   MIN_API_VERSION,
@@ -26,6 +27,7 @@ import {
   type Mode,
   type SecretStorage,
 } from './platform.js';
+import { isLocalHost } from './localHost.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');
@@ -136,9 +138,24 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 // Matching control characters is this pattern's purpose.
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Invisible format characters (general category Cf): zero-width spaces and joiners, bidirectional marks, embeddings,
+ * overrides and isolates (U+202E shows "txt.exe" as "exe.txt"), byte order marks, soft hyphens and tag characters.
+ * They make a label or a username look like another, and the URL parser silently drops some from host names.
+ */
+const FORMAT_CHAR = /\p{Cf}/u;
+/** The hosts a local token check may reach over plain http, in the URL parser's spelling. */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** A status code as people write one: three digits, no sign, exponent, base prefix or leading zero. */
+const STATUS_CODE = /^\d{3}$/;
 
 type Problem = { flag: string; key: string; tokens: Array<string | number> };
+
+/** The first format character of a value as U+XXXX digits, for a message that cannot show it. */
+function formatCharIn(value: string): string | undefined {
+  const found = FORMAT_CHAR.exec(value);
+  return found ? found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0') : undefined;
+}
 
 /** Shows a rejected value safely: quoted, escaped, and cut short. */
 function shown(value: string): string {
@@ -161,12 +178,14 @@ class Checker {
     return undefined;
   }
 
-  /** Trims a value and refuses control characters; undefined when absent or empty. */
+  /** Trims a value and refuses control and invisible format characters; undefined when absent or empty. */
   public text(field: Field, value: string | undefined): string | undefined {
     if (value === undefined) return undefined;
     const trimmed = value.trim();
     if (trimmed === '') return this.fail(field, 'error.Empty');
     if (FORBIDDEN_CHARS.test(trimmed)) return this.fail(field, 'error.ControlCharacters');
+    const format = formatCharIn(trimmed);
+    if (format) return this.fail(field, 'error.FormatCharacters', format);
     return trimmed;
   }
 
@@ -188,8 +207,9 @@ class Checker {
   }
 
   /**
-   * An https URL to a public host. `loopbackHttp` also accepts http on a loopback host, for requests this machine
-   * makes itself (a local check against a test server); Salesforce can never reach those.
+   * An https URL to a host other than this machine (whatever its spelling, see localHost.ts). `loopbackHttp` accepts
+   * local hosts, and plain http to localhost, 127.0.0.1 or [::1], for requests this machine makes itself (a local
+   * check against a test server); Salesforce can never reach those.
    */
   public httpsUrl(field: Field, value: string | undefined, loopbackHttp = false): URL | undefined {
     if (value === undefined) return undefined;
@@ -199,13 +219,14 @@ class Checker {
     } catch {
       return this.fail(field, 'error.Url', shown(value));
     }
-    const local = loopbackHttp && LOOPBACK.has(url.hostname);
-    if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    const httpAllowed = loopbackHttp && LOOPBACK.has(url.hostname);
+    if (url.protocol !== 'https:' && !(httpAllowed && url.protocol === 'http:')) {
       return this.fail(field, loopbackHttp ? 'error.HttpsOrLoopback' : 'error.Https', shown(value));
     }
-    if (url.username || url.password || url.hash || url.search || /\s/.test(value) || (LOOPBACK.has(url.hostname) && !local)) {
+    if (url.username || url.password || url.hash || url.search || /\s/.test(value)) {
       return this.fail(field, 'error.UrlParts', shown(value));
     }
+    if (!loopbackHttp && isLocalHost(url.hostname)) return this.fail(field, 'error.LocalHost', shown(value));
     return url;
   }
 
@@ -255,13 +276,13 @@ function scopeOf(check: Checker, raw: string | undefined, entraV2: boolean): str
   return check.fits('scope', value, TEXT_FIELD_MAX);
 }
 
-/** The API's base URL follows from an https resource or `<https resource>/.default` scope when not given. */
+/** The API's base URL follows from an https resource or `<https resource>/.default` scope of a host Salesforce can reach. */
 function endpointFrom(resourceOrScope: string | undefined): string | undefined {
   if (!resourceOrScope) return undefined;
   const candidate = resourceOrScope.replace(/\/\.default$/, '');
   try {
     const url = new URL(candidate);
-    return url.protocol === 'https:' ? url.origin : undefined;
+    return url.protocol === 'https:' && !isLocalHost(url.hostname) ? url.origin : undefined;
   } catch {
     return undefined;
   }
@@ -358,10 +379,9 @@ function tokenRequestOf(check: Checker, input: ProviderInput, cloud: Cloud, tena
   if (resource !== undefined && !SCOPE_TOKEN.test(resource)) check.fail('resource', 'error.Resource', shown(resource));
   const defaultScope = resource === undefined ? `https://${CLOUD_HOSTS[cloud].graph}/.default` : undefined;
   const scope = scopeOf(check, input.scope, token?.kind === 'entra-v2') ?? (input.scope === undefined ? defaultScope : undefined);
-  const endpoint =
-    input.endpoint !== undefined
-      ? check.httpsUrl('endpoint', check.text('endpoint', input.endpoint))?.href.replace(/\/$/, '')
-      : endpointFrom(resource ?? scope);
+  // The cap applies to what is written: the parser's href, percent-encoded.
+  const given = input.endpoint !== undefined ? check.httpsUrl('endpoint', check.text('endpoint', input.endpoint))?.href.replace(/\/$/, '') : undefined;
+  const endpoint = input.endpoint !== undefined ? check.fits('endpoint', given, ENDPOINT_MAX) : endpointFrom(resource ?? scope);
   return { token, resource, scope, endpoint, resourceOrScope: resource ?? scope };
 }
 
@@ -391,7 +411,9 @@ function externalPiecesOf(
 
   const refreshStatusCodes: number[] = [];
   for (const raw of external ? input.refreshStatusCodes ?? [] : []) {
-    const code = Number(String(raw).trim());
+    // Number() would read 0x193 as 403 and 4e2 as 400; a config file's numbers are already numbers.
+    const digits = typeof raw === 'number' ? String(raw) : raw.trim();
+    const code = STATUS_CODE.test(digits) ? Number(digits) : NaN;
     if (!Number.isInteger(code) || code < 400 || code > 599 || code === 401) {
       check.fail('refreshStatusCodes', 'error.RefreshStatusCode', shown(String(raw)));
     } else if (!refreshStatusCodes.includes(code)) {
@@ -422,7 +444,9 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
 
   const request = tokenRequestOf(check, input, cloud, tenantId);
   const { token, resource, scope } = request;
-  const endpoint = request.endpoint ?? (request.resourceOrScope !== undefined ? check.fail('endpoint', 'error.EndpointRequired') : undefined);
+  // A refused --endpoint has its own message; only a missing one needs this.
+  const endpoint =
+    request.endpoint ?? (input.endpoint === undefined && request.resourceOrScope !== undefined ? check.fail('endpoint', 'error.EndpointRequired') : undefined);
 
   const executionUser = check.fits('executionUser', check.text('executionUser', input.executionUser), USERNAME_MAX);
   if (executionUser !== undefined && !USERNAME.test(executionUser)) {
@@ -550,7 +574,7 @@ const CALLOUT_PATH_MAX = 1000;
 /** A path below the Named Credential's URL for a test callout: starts with /, no spaces, control characters or #. */
 export function parseCalloutPath(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const ok = value.startsWith('/') && !/[\s#]/.test(value) && !FORBIDDEN_CHARS.test(value) && value.length <= CALLOUT_PATH_MAX;
+  const ok = value.startsWith('/') && !/[\s#]/.test(value) && !FORBIDDEN_CHARS.test(value) && !FORMAT_CHAR.test(value) && value.length <= CALLOUT_PATH_MAX;
   if (!ok) throw specError([{ flag: '--path', key: 'error.CalloutPath', tokens: [CALLOUT_PATH_MAX, shown(value)] }]);
   return value;
 }
@@ -565,7 +589,10 @@ function specError(problems: Problem[]): SfError {
   return invalidInput(problems.map((problem) => messages.getMessage(problem.key, [problem.flag, ...problem.tokens])));
 }
 
-/** The client secret: any non-empty value a custom metadata text field can hold, with no control characters. */
+/**
+ * The client secret: any non-empty value a custom metadata text field can hold, with no control characters and no
+ * U+FFFD, which is what bytes that are not UTF-8 become when the environment or the command line is decoded.
+ */
 export function checkClientSecret(secret: string, source: string): string {
   const key =
     secret.length === 0
@@ -574,7 +601,9 @@ export function checkClientSecret(secret: string, source: string): string {
         ? 'error.SecretTooLong'
         : FORBIDDEN_CHARS.test(secret)
           ? 'error.SecretCharacters'
-          : undefined;
+          : secret.includes('\uFFFD')
+            ? 'error.SecretEncoding'
+            : undefined;
   if (key) throw messages.createError(key, [source, TEXT_FIELD_MAX], [], EXIT_CODES['invalid-input']);
   return secret;
 }

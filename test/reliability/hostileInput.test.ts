@@ -4,7 +4,7 @@
  * unchanged in the file where it belongs, parsed back as XML.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBelow, runCliAsync, type CliRun } from '../helpers/runCli.js';
@@ -16,7 +16,21 @@ import { findSecret } from './leaks.js';
 
 type Flags = Record<string, string | string[] | undefined>;
 type Expectation = { refused: string } | { kept: Array<[file: string, read: (xml: Document) => unknown, expected: unknown]> };
-type Case = { title: string; flags: Flags; env?: NodeJS.ProcessEnv; outputDir?: (root: string) => string; expect: Expectation };
+type Case = {
+  title: string;
+  flags: Flags;
+  env?: NodeJS.ProcessEnv;
+  outputDir?: (root: string) => string;
+  /** generate unless told otherwise; verify reads a secret from standard input (generate has no use for one). */
+  command?: 'generate' | 'verify';
+  /** Flags without a value, such as --client-secret-stdin. */
+  switches?: string[];
+  /** What standard input holds: bytes, or a file (such as /dev/zero) opened as it. */
+  stdin?: Buffer | string;
+  /** A config file written beside the output directory and given as --config-file instead of the provider flags. */
+  config?: { file: string; content: string | Buffer };
+  expect: Expectation;
+};
 
 const BASE: Flags = { '--name': 'AzureGraph', '--tenant-id': TENANT, '--client-id': CLIENT_ID };
 
@@ -39,6 +53,27 @@ const paramValue = (type: string) => (xml: Document) => {
   return param ? texts(param as unknown as Document, 'parameterValue')[0] : undefined;
 };
 const kept = (title: string, flags: Flags, checks: Array<[string, (xml: Document) => unknown, unknown]>): Case => ({ title, flags, expect: { kept: checks } });
+
+/** verify's local token check reads its secret from standard input; the token URL is a closed port on this machine. */
+const stdinSecret = (title: string, stdin: Buffer | string): Case => ({
+  title,
+  command: 'verify',
+  flags: { '--name': undefined, '--token-url': 'http://127.0.0.1:9/oauth2/v2.0/token' },
+  switches: ['--client-secret-stdin'],
+  stdin,
+  expect: { refused: 'standard input' },
+});
+/** A config file of one provider; `where` is the part of the message that names the key (or the file). */
+const configText = (format: 'json' | 'yaml', provider: Record<string, string>): string => {
+  const full = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID, ...provider };
+  if (format === 'json') return JSON.stringify({ providers: [full] }, null, 2);
+  return `providers:\n${Object.entries(full).map(([key, value], i) => `${i === 0 ? '  - ' : '    '}${key}: ${JSON.stringify(value)}`).join('\n')}\n`;
+};
+const inConfig = (title: string, file: string, content: string | Buffer, expect: Expectation): Case => ({ title, flags: {}, config: { file, content }, expect });
+const BOM = '\uFEFF';
+/** A label whose bytes are not UTF-8: 0xFF never occurs in UTF-8, 0xC3 0x28 is a lead byte without its continuation. */
+const NOT_UTF8 = Buffer.concat([Buffer.from('{"providers":[{"name":"AzureGraph","tenantId":"' + TENANT + '","clientId":"' + CLIENT_ID + '","label":"L'), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from('"}]}')]);
+const ENDPOINT_1000 = `https://api.contoso.com/${'e'.repeat(1000 - 'https://api.contoso.com/'.length)}`;
 
 const CASES: Case[] = [
   // names: developer names only, so no path, markup or code can ride on them
@@ -63,6 +98,13 @@ const CASES: Case[] = [
   refused('a line break in --label', { '--label': 'Line\nbreak' }, '--label'),
   refused('a tab in --label', { '--label': 'tab\there' }, '--label'),
   refused('33 characters in --label', { '--label': 'L'.repeat(33) }, '--label'),
+  refused('a right-to-left override in --label', { '--label': 'Invoice\u202Efdp.exe' }, '--label'),
+  refused('a right-to-left isolate in --label', { '--label': 'Graph\u2067x\u2069' }, '--label'),
+  refused('a zero-width space in --label', { '--label': 'Gr\u200Baph' }, '--label'),
+  refused('a right-to-left mark in --label', { '--label': 'Graph\u200F' }, '--label'),
+  refused('a byte order mark inside --label', { '--label': 'Gr\uFEFFaph' }, '--label'),
+  refused('an Arabic letter mark in --label', { '--label': 'Graph\u061C' }, '--label'),
+  refused('a Unicode tag character in --label', { '--label': 'Graph\u{E0041}' }, '--label'),
   refused('an empty --label', { '--label': '   ' }, '--label'),
   // tenants and client ids
   refused('words as --tenant-id', { '--tenant-id': 'not a tenant' }, '--tenant-id'),
@@ -87,6 +129,27 @@ const CASES: Case[] = [
   refused('plain http --endpoint', { '--endpoint': 'http://api.contoso.com' }, '--endpoint'),
   refused('a loopback --endpoint', { '--endpoint': 'https://127.0.0.1' }, '--endpoint'),
   refused('a fragment in --endpoint', { '--endpoint': 'https://api.contoso.com/#x' }, '--endpoint'),
+  refused('a 1001-character --endpoint', { '--endpoint': `${ENDPOINT_1000}e` }, '--endpoint'),
+  refused('a 100,000-character --endpoint', { '--endpoint': `https://api.contoso.com/${'e'.repeat(100000)}` }, '--endpoint'),
+  // loopback and unspecified hosts in every spelling the URL parser leaves distinct
+  refused('an IPv4-mapped loopback --endpoint', { '--endpoint': 'https://[::ffff:7f00:1]' }, '--endpoint'),
+  refused('an IPv4-mapped dotted loopback --endpoint', { '--endpoint': 'https://[::ffff:127.0.0.1]/api' }, '--endpoint'),
+  refused('an IPv4-compatible loopback --endpoint', { '--endpoint': 'https://[::127.0.0.1]' }, '--endpoint'),
+  refused('0.0.0.0 as --endpoint', { '--endpoint': 'https://0.0.0.0' }, '--endpoint'),
+  refused('a bare 0 as --endpoint host', { '--endpoint': 'https://0/api' }, '--endpoint'),
+  refused('another 127/8 address as --endpoint', { '--endpoint': 'https://127.0.0.2' }, '--endpoint'),
+  refused('the top of 127/8 as --endpoint', { '--endpoint': 'https://127.255.255.254' }, '--endpoint'),
+  refused('the unspecified IPv6 address as --endpoint', { '--endpoint': 'https://[::]' }, '--endpoint'),
+  refused('localhost with a trailing dot as --endpoint', { '--endpoint': 'https://localhost.' }, '--endpoint'),
+  refused('upper-case LOCALHOST with a trailing dot as --endpoint', { '--endpoint': 'https://LOCALHOST./api' }, '--endpoint'),
+  refused('localhost.localdomain as --endpoint', { '--endpoint': 'https://localhost.localdomain' }, '--endpoint'),
+  refused('a *.localhost name as --endpoint', { '--endpoint': 'https://api.localhost' }, '--endpoint'),
+  refused('0.0.0.0 as --token-url', { '--token-url': 'https://0.0.0.0/oauth2/v2.0/token' }, '--token-url'),
+  refused('an IPv4-mapped loopback --token-url', { '--token-url': 'https://[::ffff:7f00:1]/oauth2/v2.0/token' }, '--token-url'),
+  refused('localhost with a trailing dot as --token-url', { '--token-url': 'https://localhost./oauth2/v2.0/token' }, '--token-url'),
+  // invisible characters the URL parser would drop from a host name
+  refused('a zero-width space in the --endpoint host', { '--endpoint': 'https://api.con\u200Btoso.com' }, '--endpoint'),
+  refused('a soft hyphen in the --token-url host', { '--token-url': 'https://login.micro\u00ADsoftonline.com/t/oauth2/v2.0/token' }, '--token-url'),
   // scopes and resources
   refused('two scopes for client_credentials', { '--scope': 'https://graph.microsoft.com/.default extra' }, '--scope'),
   refused('a double quote in --scope', { '--scope': 'https://graph.microsoft.com/.default"' }, '--scope'),
@@ -96,9 +159,18 @@ const CASES: Case[] = [
   // users, codes, versions, options
   refused('a non-username --execution-user', { '--execution-user': 'not-an-email' }, '--execution-user'),
   refused('a space in --execution-user', { '--execution-user': 'a b@c.d' }, '--execution-user'),
+  refused('a zero-width space in --execution-user', { '--execution-user': 'admin\u200B@contoso.com' }, '--execution-user'),
+  refused('a right-to-left override in --execution-user', { '--execution-user': 'admin@\u202Emoc.osotnoc' }, '--execution-user'),
+  refused('a zero-width joiner in --execution-user', { '--execution-user': 'ad\u200Dmin@contoso.com' }, '--execution-user'),
   refused('401 as --refresh-status-code', { '--refresh-status-code': '401' }, '--refresh-status-code'),
   refused('words as --refresh-status-code', { '--refresh-status-code': 'abc' }, '--refresh-status-code'),
   refused('600 as --refresh-status-code', { '--refresh-status-code': '600' }, '--refresh-status-code'),
+  refused('hex 0x193 as --refresh-status-code', { '--refresh-status-code': '0x193' }, '--refresh-status-code'),
+  refused('an exponent 4e2 as --refresh-status-code', { '--refresh-status-code': '4e2' }, '--refresh-status-code'),
+  refused('a sign +403 as --refresh-status-code', { '--refresh-status-code': '+403' }, '--refresh-status-code'),
+  refused('a decimal 403.0 as --refresh-status-code', { '--refresh-status-code': '403.0' }, '--refresh-status-code'),
+  refused('a leading zero 0403 as --refresh-status-code', { '--refresh-status-code': '0403' }, '--refresh-status-code'),
+  refused('binary 0b110010011 as --refresh-status-code', { '--refresh-status-code': '0b110010011' }, '--refresh-status-code'),
   refused('a bare major --api-version', { '--api-version': '62' }, '--api-version'),
   refused('a typo --api-version', { '--api-version': '620.0' }, '--api-version'),
   refused('--api-version too old for the model', { '--api-version': '55.0' }, '--api-version'),
@@ -119,6 +191,16 @@ const CASES: Case[] = [
   refused('a line break in AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 'abc\ndef' }),
   refused('a 256-character AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 's'.repeat(256) }),
   refused('a control character in --client-secret', { '--client-secret': 'abc\u0007' }, '--client-secret'),
+  refused('a replacement character (undecodable bytes) in AZURE_CLIENT_SECRET', {}, 'AZURE_CLIENT_SECRET', { AZURE_CLIENT_SECRET: 'abc\uFFFDdef' }),
+  stdinSecret('invalid UTF-8 in a secret on standard input', Buffer.from([0x61, 0x62, 0xff, 0xfe, 0x63, 0x0a])),
+  stdinSecret('a truncated UTF-8 sequence in a secret on standard input', Buffer.from([0x61, 0x62, 0xe2, 0x82])),
+  stdinSecret('/dev/zero as standard input for the secret', '/dev/zero'),
+  // config files: values are checked as the flags are, and named by their key
+  inConfig('a right-to-left override in a JSON config label', 'providers.json', configText('json', { label: 'Invoice\u202Efdp.exe' }), { refused: 'providers[0].label' }),
+  inConfig('a zero-width space in a YAML config executionUser', 'providers.yaml', configText('yaml', { executionUser: 'admin\u200B@contoso.com' }), { refused: 'providers[0].executionUser' }),
+  inConfig('a 1001-character endpoint in a config file', 'providers.json', configText('json', { endpoint: `${ENDPOINT_1000}e` }), { refused: 'providers[0].endpoint' }),
+  inConfig('an IPv4-mapped loopback endpoint in a config file', 'providers.yaml', configText('yaml', { endpoint: 'https://[::ffff:7f00:1]' }), { refused: 'providers[0].endpoint' }),
+  inConfig('invalid UTF-8 in a config file', 'providers.json', NOT_UTF8, { refused: '--config-file' }),
   // output paths
   { title: 'an --output-dir that is a file', flags: {}, outputDir: (root) => (writeFileSync(join(root, 'file'), 'x'), join(root, 'file')), expect: { refused: '--output-dir' } },
 
@@ -149,6 +231,15 @@ const CASES: Case[] = [
   kept('XML specials in the token URL of a native External Credential', { '--mode': 'native', '--token-url': "https://login.example.com/t'en&ant/oauth2/v2.0/token" }, [
     ['externalCredentials/AzureGraph.externalCredential-meta.xml', paramValue('AuthProviderUrl'), "https://login.example.com/t'en&ant/oauth2/v2.0/token"],
   ]),
+  kept('a 1000-character --endpoint (the Named Credential URL limit)', { '--endpoint': ENDPOINT_1000 }, [['namedCredentials/AzureGraph.namedCredential-meta.xml', paramValue('Url'), ENDPOINT_1000]]),
+  kept('a public IPv4-mapped address as --endpoint', { '--endpoint': 'https://[::ffff:8.8.8.8]' }, [['namedCredentials/AzureGraph.namedCredential-meta.xml', paramValue('Url'), 'https://[::ffff:808:808]']]),
+  kept('a name that merely starts with localhost as --endpoint', { '--endpoint': 'https://localhost.contoso.com' }, [['namedCredentials/AzureGraph.namedCredential-meta.xml', paramValue('Url'), 'https://localhost.contoso.com']]),
+  kept('spaces around --refresh-status-code (trimmed)', { '--refresh-status-code': ' 429 ' }, [
+    ['externalCredentials/AzureGraph.externalCredential-meta.xml', (xml) => texts(xml, 'parameterValue').filter((v) => v === '429'), ['429']],
+  ]),
+  inConfig('a UTF-8 byte order mark before a JSON config file', 'providers.json', `${BOM}${configText('json', { label: 'From JSON' })}`, { kept: [[ap(), tag('friendlyName'), 'From JSON']] }),
+  inConfig('a UTF-8 byte order mark before a YAML config file', 'providers.yaml', `${BOM}${configText('yaml', { label: 'From YAML' })}`, { kept: [[ap(), tag('friendlyName'), 'From YAML']] }),
+  inConfig('a UTF-8 byte order mark before a JSON config file without .json', 'providers.conf', `${BOM}${configText('json', { label: 'From conf' })}`, { kept: [[ap(), tag('friendlyName'), 'From conf']] }),
   { title: 'spaces and unicode in --output-dir', flags: {}, outputDir: (root) => join(root, 'out dir ü', 'force-app'), expect: { kept: [[ap(), tag('friendlyName'), 'AzureGraph']] } },
 ];
 
@@ -166,10 +257,26 @@ beforeAll(async () => {
   outcomes = await inBatches(CASES, 4, async (testCase) => {
     const root = mkdtempSync(join(tmpdir(), 'aap-hostile-'));
     const dir = testCase.outputDir?.(root) ?? join(root, 'force-app');
-    const run = await runCliAsync('generate', [...argv(testCase.flags), '--output-dir', dir], { AZURE_CLIENT_SECRET: HOSTILE_SECRET, ...testCase.env });
+    const env = { AZURE_CLIENT_SECRET: HOSTILE_SECRET, ...testCase.env };
+    if (testCase.command === 'verify') {
+      const stdin = typeof testCase.stdin === 'string' ? openSync(testCase.stdin, 'r') : undefined;
+      try {
+        const input = stdin ?? testCase.stdin;
+        return { testCase, run: await runCliAsync('verify', [...argv(testCase.flags), ...(testCase.switches ?? [])], { ...env, AZURE_CLIENT_SECRET: undefined }, undefined, input), dir };
+      } finally {
+        if (stdin !== undefined) closeSync(stdin);
+      }
+    }
+    let args = [...argv(testCase.flags), ...(testCase.switches ?? [])];
+    if (testCase.config) {
+      const file = join(root, testCase.config.file);
+      writeFileSync(file, testCase.config.content);
+      args = ['--config-file', file];
+    }
+    const run = await runCliAsync('generate', [...args, '--output-dir', dir], env);
     return { testCase, run, dir };
   });
-}, 300000);
+}, Math.max(300000, CASES.length * 10000));
 
 describe('hostile input to generate', () => {
   it('tries at least 50 cases', () => {

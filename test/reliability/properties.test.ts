@@ -18,9 +18,12 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]/;
 const developerName = fc
   .tuple(fc.stringMatching(/^[A-Za-z]$/), fc.array(fc.stringMatching(/^[A-Za-z0-9]{1,6}$/), { maxLength: 5 }))
   .map(([first, parts]) => `${first}${parts.join('_')}`.slice(0, 32).replace(/_+$/, ''));
-const label = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 32 }).filter((s) => !CONTROL.test(s) && s.trim() !== '' && s.trim().length <= 32);
+/** Invisible format characters, which the spec refuses in every text value. */
+const FORMAT = /\p{Cf}/u;
+const label = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 32 }).filter((s) => !CONTROL.test(s) && !FORMAT.test(s) && s.trim() !== '' && s.trim().length <= 32);
 const tenant = fc.oneof(fc.uuid(), fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]\.onmicrosoft\.com$/));
-const secret = fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }).filter((s) => !CONTROL.test(s) && s.length <= 255);
+// U+FFFD is what undecodable bytes become: the spec refuses it in a secret.
+const secret = fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }).filter((s) => !CONTROL.test(s) && !s.includes('\uFFFD') && s.length <= 255);
 const scopePath = fc.stringMatching(/^[!#-[\]-~]{1,30}$/);
 const username = fc.stringMatching(/^[!-?A-~]{1,30}$/).map((local) => `${local}@contoso.example.com`);
 const endpointPath = fc.stringMatching(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/]{0,40}$/);

@@ -1,6 +1,6 @@
 import { SfError } from '@salesforce/core';
 import { parseBundleSpec, remoteSiteNameFor, type ProviderInput } from '../../src/spec/providerSpec.js';
-import { clientSecretFrom } from '../../src/spec/clientSecret.js';
+import { clientSecretFrom, clientSecretFromBytes } from '../../src/spec/clientSecret.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const THUMBPRINT = 'q9Vxw9wDmF3eCkPlYKgZX1fD3hE';
@@ -149,7 +149,7 @@ describe('parseBundleSpec refuses bad input, naming the flag', () => {
     ['relative token URL', { tokenUrl: '/oauth2/token' }, /--token-url must be an absolute URL/],
     ['token URL with credentials', { tokenUrl: 'https://user:pw@login.example.com/token' }, /--token-url must be a plain https URL/],
     ['token URL with a query', { tokenUrl: 'https://login.example.com/token?x=1' }, /--token-url must be a plain https URL/],
-    ['token URL on localhost', { tokenUrl: 'https://localhost/token' }, /--token-url must be a plain https URL/],
+    ['token URL on localhost', { tokenUrl: 'https://localhost/token' }, /--token-url must name a host Salesforce can reach/],
     ['javascript endpoint', { endpoint: 'javascript:alert(1)' }, /--endpoint must use https/],
     ['endpoint with a fragment', { endpoint: 'https://graph.microsoft.com/#x' }, /--endpoint must be a plain https URL/],
     ['scope with a quote', { scope: 'https://graph.microsoft.com/.default"' }, /--scope must be one or more OAuth scope values/],
@@ -170,6 +170,26 @@ describe('parseBundleSpec refuses bad input, naming the flag', () => {
     ['lone surrogate in label', { label: 'bad\uD800' }, /--label contains a line break or another control character/],
     ['Unicode line separator in label', { label: 'one\u2028two' }, /--label contains a line break or another control character/],
     ['next-line control (NEL) in label', { label: 'one\u0085two' }, /--label contains a line break or another control character/],
+    ['right-to-left override in label', { label: 'Invoice\u202Efdp.exe' }, /--label contains an invisible formatting character \(U\+202E\)/],
+    ['zero-width space in label', { label: 'Gr\u200Baph' }, /--label contains an invisible formatting character \(U\+200B\)/],
+    ['first-strong isolate in label', { label: 'a\u2068b' }, /--label contains an invisible formatting character \(U\+2068\)/],
+    ['byte order mark inside label', { label: 'a\uFEFFb' }, /--label contains an invisible formatting character \(U\+FEFF\)/],
+    ['soft hyphen in label', { label: 'Gra\u00ADph' }, /--label contains an invisible formatting character \(U\+00AD\)/],
+    ['tag character in label', { label: 'Graph\u{E0041}' }, /--label contains an invisible formatting character \(U\+E0041\)/],
+    ['zero-width joiner in execution user', { executionUser: 'ad\u200Dmin@contoso.com' }, /--execution-user contains an invisible formatting character \(U\+200D\)/],
+    ['left-to-right mark in execution user', { executionUser: 'admin@contoso.com\u200E' }, /--execution-user contains an invisible formatting character/],
+    ['zero-width space in the endpoint host', { endpoint: 'https://api.con\u200Btoso.com' }, /--endpoint contains an invisible formatting character/],
+    ['soft hyphen in the token URL host', { tokenUrl: 'https://login.micro\u00ADsoftonline.com/t/oauth2/v2.0/token' }, /--token-url contains an invisible formatting character/],
+    ['endpoint over 1000 characters', { endpoint: `https://api.contoso.com/${'e'.repeat(1000)}` }, /--endpoint accepts at most 1000 characters/],
+    ['endpoint over 1000 characters once percent-encoded', { endpoint: `https://api.contoso.com/${'é'.repeat(300)}` }, /--endpoint accepts at most 1000 characters; the value has 1824/],
+    ['refresh code in hex', { refreshStatusCodes: ['0x193'] }, /--refresh-status-code must be an HTTP status code .* written as three digits such as 403. Got "0x193"/],
+    ['refresh code with an exponent', { refreshStatusCodes: ['4e2'] }, /--refresh-status-code must be .* Got "4e2"/],
+    ['refresh code with a sign', { refreshStatusCodes: ['+403'] }, /--refresh-status-code must be .* Got "\+403"/],
+    ['refresh code with a decimal point', { refreshStatusCodes: ['403.0'] }, /--refresh-status-code must be .* Got "403.0"/],
+    ['refresh code with a leading zero', { refreshStatusCodes: ['0403'] }, /--refresh-status-code must be .* Got "0403"/],
+    ['refresh code in octal', { refreshStatusCodes: ['0o623'] }, /--refresh-status-code must be .* Got "0o623"/],
+    ['refresh code with inner space', { refreshStatusCodes: ['4 03'] }, /--refresh-status-code must be .* Got "4 03"/],
+    ['refresh code as a fraction', { refreshStatusCodes: [403.5] }, /--refresh-status-code must be .* Got "403.5"/],
     ['unknown mode', { mode: 'auto' }, /--mode must be one of: plugin, native. Got "auto"/],
     ['native with the legacy model', { mode: 'native', model: 'legacy' }, /--mode native sets up an External Credential/],
     ['native with the v1 resource', { mode: 'native', resource: 'https://graph.microsoft.com' }, /--resource \(Entra's v1 endpoint\) is not available with --mode native/],
@@ -199,6 +219,64 @@ describe('parseBundleSpec refuses bad input, naming the flag', () => {
     expect(problem({}, version).message).toMatch(expected);
   });
 
+  // Every spelling of this machine the URL parser leaves as its own host; Salesforce would call its own servers.
+  it.each([
+    'https://localhost',
+    'https://LOCALHOST',
+    'https://localhost.',
+    'https://LocalHost./api',
+    'https://localhost.localdomain',
+    'https://api.localhost',
+    'https://api.localhost.',
+    'https://127.0.0.1',
+    'https://127.1',
+    'https://0x7f.0.0.1',
+    'https://2130706433',
+    'https://017700000001',
+    'https://127.0.0.2',
+    'https://127.255.255.255',
+    'https://0.0.0.0',
+    'https://0',
+    'https://0.1.2.3',
+    'https://[::1]',
+    'https://[0:0:0:0:0:0:0:1]',
+    'https://[::]',
+    'https://[::ffff:7f00:1]',
+    'https://[::ffff:127.0.0.1]',
+    'https://[::ffff:0.0.0.0]',
+    'https://[::ffff:127.9.9.9]',
+    'https://[::127.0.0.1]',
+    'https://%6c%6fcalhost',
+    'https://ｌｏｃａｌｈｏｓｔ',
+  ])('refuses the local host %s as endpoint and token URL', (url) => {
+    // One message: a refused --endpoint is not also reported missing.
+    expect(problem({ endpoint: url }).message).toMatch(/^--endpoint must name a host Salesforce can reach/);
+    expect(problem({ tokenUrl: `${url}/oauth2/v2.0/token` }).message).toMatch(/--token-url must name a host Salesforce can reach/);
+  });
+
+  it.each(['https://localhost.contoso.com', 'https://127.0.0.1.nip.example', 'https://[::ffff:8.8.8.8]', 'https://[2001:db8::1]', 'https://1.0.0.127'])(
+    'accepts the public host %s as endpoint',
+    (url) => {
+      expect(spec({ endpoint: url }).providers[0].endpoint).toBe(new URL(url).href.replace(/\/$/, ''));
+    }
+  );
+
+  it('derives no endpoint from a scope on a local host', () => {
+    expect(problem({ scope: 'https://127.0.0.1/.default' }).message).toMatch(/--endpoint is required/);
+  });
+
+  it('keeps an endpoint of exactly 1000 characters, the Named Credential URL limit', () => {
+    const endpoint = `https://api.contoso.com/${'e'.repeat(1000 - 24)}`;
+    expect(endpoint).toHaveLength(1000);
+    expect(spec({ endpoint }).providers[0].endpoint).toBe(endpoint);
+  });
+
+  it('names the config key of an invisible character, not a flag', () => {
+    expect(() =>
+      parseBundleSpec({ providers: [{ ...base, label: 'a\u202Eb' }] }, (field, provider) => `file.json: providers[${provider}].${field}`)
+    ).toThrow(/file.json: providers\[0\].label contains an invisible formatting character/);
+  });
+
   it('lists every problem at once', () => {
     const error = problem({ name: '1x', clientId: 'nope', tenantId: 'bad tenant' });
     expect(error.message).toMatch(/several problems/);
@@ -219,6 +297,25 @@ describe('clientSecretFrom', () => {
     expect(clientSecretFrom('from-flag', { AZURE_CLIENT_SECRET: 'from-env' })).toEqual({ value: 'from-flag', source: '--client-secret' });
     expect(clientSecretFrom(undefined, { AZURE_CLIENT_SECRET: 'from-env' })).toEqual({ value: 'from-env', source: 'AZURE_CLIENT_SECRET' });
     expect(clientSecretFrom(undefined, {})).toBeUndefined();
+  });
+
+  it('decodes a secret read as bytes as UTF-8 only, dropping one trailing line break', () => {
+    expect(clientSecretFromBytes(Buffer.from('s3cr€t~\r\n'), 'standard input')).toBe('s3cr€t~');
+    expect(() => clientSecretFromBytes(Buffer.from([0x61, 0xff, 0x62]), 'standard input')).toThrow(/client secret from standard input is not valid UTF-8/);
+    expect(() => clientSecretFromBytes(Buffer.from([0x61, 0xe2, 0x82]), 'standard input')).toThrow(/not valid UTF-8/);
+    // Latin-1 "é" (0xE9) is no UTF-8 character: refused, not turned into U+FFFD.
+    expect(() => clientSecretFromBytes(Buffer.from([0x61, 0xe9, 0x62]), 'standard input')).toThrow(/not valid UTF-8/);
+    expect(() => clientSecretFromBytes(undefined, 'standard input')).toThrow(/longer than 255 characters/);
+  });
+
+  it('refuses a secret that holds U+FFFD, what undecodable bytes become, without echoing it', () => {
+    expect(() => clientSecretFrom(undefined, { AZURE_CLIENT_SECRET: 'abc\uFFFDdef' })).toThrow(/client secret from AZURE_CLIENT_SECRET is not valid UTF-8/);
+    expect(() => clientSecretFrom('abc\uFFFDdef', {})).toThrow(/client secret from --client-secret is not valid UTF-8/);
+    try {
+      clientSecretFrom('abc\uFFFDdef', {});
+    } catch (error) {
+      expect((error as Error).message).not.toContain('abc');
+    }
   });
 
   it('refuses secrets a custom metadata field cannot hold, without echoing them', () => {
