@@ -19,6 +19,7 @@ export const EXIT_CODES = {
   'org-setup': 20,
   'api-access': 30,
   timeout: 69,
+  'no-answer': 75,
 } as const;
 
 export type ExitCodeName = keyof typeof EXIT_CODES;

@@ -30,12 +30,12 @@ export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv =
 }
 
 /** Like runCli, without blocking this process: for talking to an emulator that runs in it. `input` is piped to stdin. */
-export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string): Promise<CliRun> {
+export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string, timeoutMs = 90000): Promise<CliRun> {
   const run = invocation(command, args, env);
   const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: ['pipe', 'pipe', 'pipe'] });
   // No input means an empty, closed stdin, as in a script that pipes nothing.
   child.stdin?.end(input ?? '');
-  return outputOf(child, 90000).then((output) => ({ ...output, home: run.home }));
+  return outputOf(child, timeoutMs).then((output) => ({ ...output, home: run.home }));
 }
 
 /** A child's exit status and its whole output, killing it after `timeoutMs`. */
