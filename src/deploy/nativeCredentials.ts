@@ -103,16 +103,16 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
   try {
     await (method === 'PUT' ? withRetries(attempt, DEFAULT_RETRY) : attempt());
   } catch (error) {
-    throw inWords(error, asked);
+    throw inWords(error, asked.target);
   }
   await checkReadBack(conn, asked);
 }
 
 /** No answer, or one that is not an answer: what was asked may or may not have happened (exit no-answer). */
-function inWords(error: unknown, asked: Asked): unknown {
+function inWords(error: unknown, target: NativePrincipal): unknown {
   const name = (error as Error).name;
   if (name !== NO_ANSWER && name !== MALFORMED_ANSWER) return error;
-  return messages.createError('error.CredentialsNotConfirmed', [describePrincipal(asked.target), (error as Error).message], [], EXIT_CODES['no-answer']);
+  return messages.createError('error.CredentialsNotConfirmed', [describePrincipal(target), (error as Error).message], [], EXIT_CODES['no-answer']);
 }
 
 /**
@@ -177,7 +177,7 @@ async function readCredential(conn: Connection, target: NativePrincipal): Promis
   try {
     return await withRetries(read, DEFAULT_RETRY);
   } catch (error) {
-    throw inWords(error, { target, operation: 'createCredential', plain: {}, encrypted: [] });
+    throw inWords(error, target);
   }
 }
 
