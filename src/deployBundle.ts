@@ -18,6 +18,7 @@ import { openBrowser } from './deploy/openBrowser.js';
 import { storeClientCredentials, storeTokenSecret } from './deploy/nativeCredentials.js';
 import { DEFAULT_RETRY, sleep, type RetryPolicy } from './deploy/retry.js';
 import { EXIT_CODES } from './exitCodes.js';
+import { requestTimeoutMs } from './network/deadline.js';
 import { remoteText } from './ux/remoteText.js';
 import { otherRunningDeploys } from './deploy/concurrentDeploys.js';
 
@@ -280,6 +281,8 @@ function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiV
 
 export async function deployBundle(options: DeployOptions): Promise<DeployOutcome> {
   const { org, events } = options;
+  // A bad request deadline is bad input: refused before the org is asked anything.
+  requestTimeoutMs();
   events?.onStage?.(messages.getMessage('stage.Org'));
   const orgConn = org.getConnection();
   // The newest API version and the username come with the login: the spec needs no request.

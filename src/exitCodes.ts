@@ -19,6 +19,7 @@ export const EXIT_CODES = {
   'org-setup': 20,
   'api-access': 30,
   timeout: 69,
+  'no-answer': 75,
   // 128 + the signal's number, as shells report a command a signal ended.
   hangup: 129,
   interrupted: 130,

@@ -7,6 +7,7 @@ import { toHelpSection } from '@salesforce/sf-plugins-core';
 import type { HelpSection } from '@oclif/core';
 import { EXIT_CODES, exitCodeMeaning, SIGNAL_EXIT_CODES, type ExitCodeName } from './exitCodes.js';
 import { SECRET_ENV } from './spec/clientSecret.js';
+import { REQUEST_TIMEOUT_ENV } from './network/deadline.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'command');
@@ -24,9 +25,10 @@ const OWN: Record<string, () => Record<string, string>> = {
   configSecrets: () => ({ [messages.getMessage('env.ConfigSecrets.name')]: messages.getMessage('env.ConfigSecrets') }),
   browser: () => ({ BROWSER: messages.getMessage('env.BROWSER') }),
   apiVersion: () => ({ SF_ORG_API_VERSION: messages.getMessage('env.SF_ORG_API_VERSION') }),
+  requestTimeout: () => ({ [REQUEST_TIMEOUT_ENV]: messages.getMessage('env.RequestTimeout') }),
 };
 
-export type OwnVariable = 'secret' | 'configSecrets' | 'browser' | 'apiVersion';
+export type OwnVariable = 'secret' | 'configSecrets' | 'browser' | 'apiVersion' | 'requestTimeout';
 
 export function environmentHelp(own: OwnVariable[], sf: EnvironmentVariable[] = []): HelpSection {
   return toHelpSection('ENVIRONMENT VARIABLES', ...own.map((name) => OWN[name]()), ...sf);

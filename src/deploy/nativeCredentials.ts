@@ -8,8 +8,10 @@ import { Messages, type Connection } from '@salesforce/core';
 import { EXIT_CODES } from '../exitCodes.js';
 import { NATIVE_VARIANT, SECRET_PARAMETER } from '../spec/platform.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
+import { describeAnswer, MALFORMED_ANSWER, malformedAnswer, NO_ANSWER, requestTimeoutMs, unrelatedAnswer, withDeadline } from '../network/deadline.js';
 import { remoteText } from '../ux/remoteText.js';
 import { formValue } from '../render/escape.js';
+import { DEFAULT_RETRY, withRetries } from './retry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -22,39 +24,109 @@ function credentialUrl(conn: Connection): string {
   return `/services/data/v${conn.getApiVersion()}/${CREDENTIAL_PATH}`;
 }
 
+/** What a store asks for: the principal, and each credential's name with its value when that is not encrypted. */
+type Asked = { target: NativePrincipal; operation: 'createCredential' | 'updateCredential'; plain: Record<string, string>; encrypted: string[] };
+
+const sameName = (a: unknown, b: string): boolean => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+const describePrincipal = (target: NativePrincipal): string => messages.getMessage('credentials.Principal', [target.principal, target.externalCredential]);
+
+/**
+ * The Credential the org answers a POST or PUT with (ConnectApi.Credential: externalCredential, principalName,
+ * credentials), checked against what was asked: the same principal, every credential named, unencrypted values equal.
+ * An HTML page, an empty 204 or JSON about something else claims a change nobody can see: a MalformedAnswer.
+ */
+async function checkedAnswer(response: Response, asked: Asked): Promise<void> {
+  const text = await response.text();
+  let answer: { externalCredential?: unknown; principalName?: unknown; credentials?: Record<string, { value?: unknown } | undefined> } | undefined;
+  try {
+    answer = JSON.parse(text) as typeof answer;
+  } catch {
+    throw malformedAnswer(asked.operation, describeAnswer(response.status, response.headers.get('content-type'), text));
+  }
+  const credentials = answer?.credentials;
+  const matches =
+    typeof answer === 'object' &&
+    answer !== null &&
+    sameName(answer.externalCredential, asked.target.externalCredential) &&
+    sameName(answer.principalName, asked.target.principal) &&
+    typeof credentials === 'object' &&
+    credentials !== null &&
+    [...Object.keys(asked.plain), ...asked.encrypted].every((name) => Object.hasOwn(credentials, name)) &&
+    Object.entries(asked.plain).every(([name, value]) => credentials[name]?.value === value);
+  if (!matches) throw malformedAnswer(asked.operation, unrelatedAnswer(describePrincipal(asked.target)));
+}
+
 /**
  * Sends the one request whose body holds the secret. Not through the Connection: @salesforce/core's
  * Connection.request logs every request object, body included, at debug through its unfiltered raw logger (to the sf
  * log file, or to stdout under DEBUG). proxiedFetch logs nothing and takes the proxy jsforce takes. An expired session
  * is refreshed through the Connection (a bodiless GET that jsforce answers with a token refresh) and the request sent
- * once more.
+ * once more. Each attempt has its deadline; a PUT (it replaces the whole set, so it may be repeated) is sent again,
+ * body and all, after a 5xx, a dropped connection, no answer or one that is not an answer. A POST is never repeated:
+ * the rerun the error asks for reads the principal and replaces what it holds.
  */
-async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body: string, secret: string): Promise<void> {
+async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body: string, secret: string, asked: Asked): Promise<void> {
   const send = (): Promise<Response> =>
-    proxiedFetch(`${conn.instanceUrl}${credentialUrl(conn)}`, {
-      method,
-      body,
-      headers: { 'Authorization': `Bearer ${conn.accessToken ?? ''}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
-    }).catch((error: unknown) => {
-      throw messages.createError('error.CredentialsUnreachable', [remoteText(networkFailure(error), [secret])], [], EXIT_CODES.failed);
+    withDeadline(asked.operation, requestTimeoutMs(), async (signal) => {
+      const response = await proxiedFetch(`${conn.instanceUrl}${credentialUrl(conn)}`, {
+        method,
+        body,
+        signal,
+        headers: { 'Authorization': `Bearer ${conn.accessToken ?? ''}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      }).catch((error: unknown) => {
+        // The network's error stays the cause: retry.ts reads a dropped connection there.
+        throw messages.createError('error.CredentialsUnreachable', [remoteText(networkFailure(error), [secret])], [], EXIT_CODES.failed, error as Error);
+      });
+      if (response.ok) await checkedAnswer(response, asked);
+      return response;
     });
-  let response = await send();
-  if (response.status === 401) {
-    await conn.refreshAuth();
-    response = await send();
-  }
-  if (response.ok) return;
-  // Salesforce's error shape: [{ errorCode, message }]. Salesforce does not quote the body back; should anything on
-  // the way do so, the secret is removed.
-  const text = await response.text();
-  let problem = `HTTP ${response.status}`;
+  const attempt = async (): Promise<void> => {
+    let response = await send();
+    if (response.status === 401) {
+      await conn.refreshAuth();
+      response = await send();
+    }
+    if (response.ok) return;
+    // Salesforce's error shape: [{ errorCode, message }]. Salesforce does not quote the body back; should anything on
+    // the way do so, the secret is removed.
+    const text = await response.text();
+    let problem = `HTTP ${response.status}`;
+    try {
+      const [first] = JSON.parse(text) as Array<{ errorCode?: string; message?: string }>;
+      if (first?.message) problem = remoteText(`${first.errorCode ?? problem}: ${first.message}`, [secret]);
+    } catch {
+      // Not JSON: the status says enough.
+    }
+    // errorCode as jsforce gives it: a 5xx says nothing about the request, so a PUT may be sent again (retry.ts).
+    throw Object.assign(messages.createError('error.CredentialsRefused', [problem], [], EXIT_CODES.failed), { errorCode: `ERROR_HTTP_${response.status}` });
+  };
   try {
-    const [first] = JSON.parse(text) as Array<{ errorCode?: string; message?: string }>;
-    if (first?.message) problem = remoteText(`${first.errorCode ?? problem}: ${first.message}`, [secret]);
-  } catch {
-    // Not JSON: the status says enough.
+    await (method === 'PUT' ? withRetries(attempt, DEFAULT_RETRY) : attempt());
+  } catch (error) {
+    throw inWords(error, asked.target);
   }
-  throw messages.createError('error.CredentialsRefused', [problem], [], EXIT_CODES.failed);
+  await checkReadBack(conn, asked);
+}
+
+/** No answer, or one that is not an answer: what was asked may or may not have happened (exit no-answer). */
+function inWords(error: unknown, target: NativePrincipal): unknown {
+  const name = (error as Error).name;
+  if (name !== NO_ANSWER && name !== MALFORMED_ANSWER) return error;
+  return messages.createError('error.CredentialsNotConfirmed', [describePrincipal(target), (error as Error).message], [], EXIT_CODES['no-answer']);
+}
+
+/**
+ * The principal, read back after the store: every credential asked for is there, unencrypted values as sent, and its
+ * status is not NotConfigured. Encrypted values are never compared (the answer masks them, and they are never read).
+ */
+async function checkReadBack(conn: Connection, asked: Asked): Promise<void> {
+  const held = await readCredential(conn, asked.target);
+  const credentials = held.credentials ?? {};
+  const holdsAll = [...Object.keys(asked.plain), ...asked.encrypted].every((name) => Object.hasOwn(credentials, name));
+  const plainEqual = Object.entries(asked.plain).every(([name, value]) => credentials[name]?.value === value);
+  if (!holdsAll || !plainEqual || held.authenticationStatus === 'NotConfigured') {
+    throw messages.createError('error.CredentialsNotStored', [describePrincipal(asked.target), asked.operation], [], EXIT_CODES['no-answer']);
+  }
 }
 
 /**
@@ -79,19 +151,39 @@ export async function storeClientCredentials(
       clientSecret: { value: secret, encrypted: true },
     },
   });
-  await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body, secret);
+  const asked: Asked = { target, operation: configured ? 'updateCredential' : 'createCredential', plain: { clientId }, encrypted: ['clientSecret'] };
+  await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body, secret, asked);
 }
 
 type StoredCredentials = Record<string, { value?: string } | undefined>;
+type CredentialAnswer = { credentials?: StoredCredentials; authenticationStatus?: string };
 
 /**
- * The credentials a principal holds. Salesforce's documentation does not say that an encrypted value is masked in
- * the answer, so only names and unencrypted values leave this module.
+ * The principal's Credential (a GET: asked again after a 5xx, a dropped connection, no answer or one that is not a
+ * Credential). Salesforce's documentation does not say that an encrypted value is masked in the answer, so only names
+ * and unencrypted values leave this module.
  */
-async function storedCredentials(conn: Connection, target: NativePrincipal): Promise<StoredCredentials> {
+async function readCredential(conn: Connection, target: NativePrincipal): Promise<CredentialAnswer> {
   const query = new URLSearchParams({ externalCredential: target.externalCredential, principalName: target.principal, principalType: 'NamedPrincipal' });
-  const credential = await conn.request<{ credentials?: StoredCredentials }>(`${credentialUrl(conn)}?${query.toString()}`);
-  return credential.credentials ?? {};
+  const read = async (): Promise<CredentialAnswer> => {
+    const answer = await withDeadline('getCredential', requestTimeoutMs(), async () => conn.request<unknown>(`${credentialUrl(conn)}?${query.toString()}`));
+    const credential = answer as CredentialAnswer | undefined;
+    const credentials = credential?.credentials as unknown;
+    if (typeof credential !== 'object' || credential === null || (credentials !== undefined && (typeof credentials !== 'object' || credentials === null))) {
+      throw malformedAnswer('getCredential', unrelatedAnswer(describePrincipal(target)));
+    }
+    return credential;
+  };
+  try {
+    return await withRetries(read, DEFAULT_RETRY);
+  } catch (error) {
+    throw inWords(error, target);
+  }
+}
+
+/** The credentials a principal holds: names and unencrypted values. */
+async function storedCredentials(conn: Connection, target: NativePrincipal): Promise<StoredCredentials> {
+  return (await readCredential(conn, target)).credentials ?? {};
 }
 
 /** The client ID stored in the principal (the secret never comes back), or undefined when it holds none. */
@@ -111,7 +203,8 @@ export async function storeTokenSecret(conn: Connection, target: NativePrincipal
     // field may not be wrapped in URLENCODE). Secrets Entra generates encode to themselves.
     credentials: { [SECRET_PARAMETER]: { value: formValue(secret), encrypted: true } },
   });
-  await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body, secret);
+  const asked: Asked = { target, operation: exists ? 'updateCredential' : 'createCredential', plain: {}, encrypted: [SECRET_PARAMETER] };
+  await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body, secret, asked);
 }
 
 /** Whether the token credential's principal holds a secret (its value is never read). */

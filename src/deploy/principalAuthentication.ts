@@ -6,6 +6,8 @@
  */
 import { Messages, type Connection } from '@salesforce/core';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
+import { malformedAnswer, requestTimeoutMs, unrelatedAnswer, withDeadline } from '../network/deadline.js';
+import { DEFAULT_RETRY, withRetries } from './retry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -24,7 +26,16 @@ function connectUrl(conn: Connection, path: string): string {
 
 /** Every principal of an External Credential with its authentication status, as Setup shows them. */
 export async function principalStatuses(conn: Connection, externalCredential: string): Promise<Array<{ principal: string; status: PrincipalStatus }>> {
-  const info = await conn.request<ExternalCredentialInfo>(connectUrl(conn, `external-credentials/${encodeURIComponent(externalCredential)}`));
+  const operation = 'getExternalCredential';
+  // A read: asked again after no answer, or one that is not an External Credential.
+  const info = await withRetries(async () => {
+    const answer = (await withDeadline(operation, requestTimeoutMs(), async () => conn.request<unknown>(connectUrl(conn, `external-credentials/${encodeURIComponent(externalCredential)}`)))) as ExternalCredentialInfo | undefined;
+    const principals = answer?.principals as unknown;
+    if (typeof answer !== 'object' || answer === null || (principals !== undefined && !Array.isArray(principals))) {
+      throw malformedAnswer(operation, unrelatedAnswer(externalCredential));
+    }
+    return answer;
+  }, DEFAULT_RETRY);
   return (info.principals ?? []).map((entry) => ({ principal: entry.principalName, status: entry.authenticationStatus === 'Configured' ? 'Configured' : 'NotConfigured' }));
 }
 
@@ -35,12 +46,18 @@ export async function principalStatus(conn: Connection, externalCredential: stri
 
 /** The URL that starts the principal's OAuth flow (Connect REST), as Setup's "Authenticate" button uses. */
 export async function authenticationUrl(conn: Connection, externalCredential: string, principal: string): Promise<string> {
-  const { authenticationUrl: url } = await conn.request<{ authenticationUrl: string }>({
-    method: 'POST',
-    url: connectUrl(conn, 'credential/auth-url/o-auth'),
-    body: JSON.stringify({ externalCredential, principalName: principal, principalType: 'NamedPrincipal', returnUrl: RETURN_PATH }),
-    headers: { 'Content-Type': 'application/json' },
-  });
+  const operation = 'getOAuthUrl (auth-url)';
+  const answer = (await withDeadline(operation, requestTimeoutMs(), async () =>
+    conn.request<unknown>({
+      method: 'POST',
+      url: connectUrl(conn, 'credential/auth-url/o-auth'),
+      body: JSON.stringify({ externalCredential, principalName: principal, principalType: 'NamedPrincipal', returnUrl: RETURN_PATH }),
+      headers: { 'Content-Type': 'application/json' },
+    })
+  )) as { authenticationUrl?: unknown } | undefined;
+  const url = typeof answer === 'object' && answer !== null ? answer.authenticationUrl : undefined;
+  // A URL the flow can start from: anything else would fail later with less to say.
+  if (typeof url !== 'string' || !URL.canParse(url)) throw malformedAnswer(operation, unrelatedAnswer(externalCredential));
   return url;
 }
 
@@ -67,7 +84,7 @@ export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
     try {
       // Each hop's URL and cookies come from the previous answer, so the requests are sequential.
       // eslint-disable-next-line no-await-in-loop
-      response = await proxiedFetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {} });
+      response = await proxiedFetch(url, { redirect: 'manual', headers: cookieHeader ? { cookie: cookieHeader } : {}, signal: AbortSignal.timeout(requestTimeoutMs()) });
     } catch (error) {
       // The deploy is done by now: a network or proxy failure leaves the URL to open, as a failed flow does.
       return { reachedReturnPage: false, error: messages.getMessage('auth.NoAnswer', [url.pathname, networkFailure(error)]) };

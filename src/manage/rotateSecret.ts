@@ -5,7 +5,7 @@
  * mode, the External Credential's principal (Connect REST). No code is deployed,
  * so no tests run and production orgs need no deploy window.
  */
-import { Messages, type Org } from '@salesforce/core';
+import { Messages, SfError, type Org } from '@salesforce/core';
 import { parseProviderNames, parseTokenRequestSpec } from '../spec/providerSpec.js';
 import type { ClientSecret } from '../spec/clientSecret.js';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../spec/platform.js';
@@ -15,6 +15,7 @@ import { storedClientId, storeClientCredentials, storeTokenSecret } from '../dep
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
 import { firstFailure, type Check } from '../verify/checks.js';
 import { EXIT_CODES } from '../exitCodes.js';
+import { requestTimeoutMs } from '../network/deadline.js';
 import { remoteText } from '../ux/remoteText.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -117,8 +118,16 @@ async function secretHome(org: Org, name: string): Promise<SecretHome> {
   throw messages.createError('error.NotOurProvider', [name, SHARED.pluginClass], [], EXIT_CODES['invalid-input']);
 }
 
+/** A failed write says how to finish: the same command again (it writes the whole secret again). */
+function withRerun(error: unknown, name: string): unknown {
+  if (!(error instanceof SfError)) return error;
+  return new SfError(error.message, error.name, [messages.getMessage('action.RerunRotate', [name])], error.exitCode, error);
+}
+
 export async function rotateSecret(options: RotateOptions): Promise<RotateOutcome> {
   const { name } = parseProviderNames({ name: options.name });
+  // A bad request deadline is bad input: refused before the org is asked anything.
+  requestTimeoutMs();
   options.onStage?.(messages.getMessage('stage.Read', [name]));
   const home = await secretHome(options.org, name);
   const tokenSpec = options.verify ? parseTokenRequestSpec({ ...home.token, tokenUrl: options.tokenUrl ?? home.token.tokenUrl }) : undefined;
@@ -136,6 +145,10 @@ export async function rotateSecret(options: RotateOptions): Promise<RotateOutcom
 
   options.onStage?.(messages.getMessage('stage.Write', [home.where]));
   options.onWrite?.(home.where);
-  await home.write(secret.value);
+  try {
+    await home.write(secret.value);
+  } catch (error) {
+    throw withRerun(error, name);
+  }
   return { ...outcome, status: 'Rotated', exitCode: 0, verified: tokenSpec !== undefined, checks, token };
 }

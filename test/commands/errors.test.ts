@@ -85,9 +85,9 @@ describe('--help lists the exit codes and the environment variables', () => {
 
   it.each([
     ['generate', ['success', 'invalid-input', 'failed'], ['AZURE_CLIENT_SECRET']],
-    ['deploy', ['success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout'], ['AZURE_CLIENT_SECRET', 'BROWSER', 'SF_TARGET_ORG']],
+    ['deploy', ['success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout', 'no-answer'], ['AZURE_CLIENT_SECRET', 'BROWSER', 'SF_TARGET_ORG', 'AZURE_AUTHPROVIDER_REQUEST_TIMEOUT']],
     ['verify', ['success', 'invalid-input', 'credentials', 'unreachable', 'org-setup', 'api-access'], ['AZURE_CLIENT_SECRET', 'SF_TARGET_ORG']],
-    ['rotate-secret', ['success', 'invalid-input', 'credentials', 'unreachable', 'org-setup'], ['AZURE_CLIENT_SECRET', 'SF_TARGET_ORG']],
+    ['rotate-secret', ['success', 'invalid-input', 'credentials', 'unreachable', 'org-setup', 'no-answer'], ['AZURE_CLIENT_SECRET', 'SF_TARGET_ORG', 'AZURE_AUTHPROVIDER_REQUEST_TIMEOUT']],
     ['list', ['success', 'invalid-input'], ['SF_TARGET_ORG']],
     ['remove', ['success', 'failed', 'invalid-input'], ['SF_TARGET_ORG']],
   ] as Array<[string, Array<keyof typeof EXIT_CODES>, string[]]>)('%s', (command, codes, variables) => {

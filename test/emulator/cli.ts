@@ -1,13 +1,13 @@
 /**
  * npm run emulator -- [--port <p>] [--alias <a>] [--api-version 64.0] [--latency-ms <n>]
- *   [--fail <operation>:<status|reset>:<count>]... [--org-type production|sandbox|scratch]
+ *   [--fail <operation>:<status|fault kind>:<count>]... [--org-type production|sandbox|scratch]
  *   [--deploy-ms <n>] [--queued-polls <n>] [--in-progress-polls <n>] [--session-calls <n>]
  *   [--username <u>] [--user <username>]... [--route <origin>=<origin>]...
  * Prints one JSON line {instanceUrl, accessToken, username, orgId} and serves until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { startEmulator } from './index.js';
-import type { OrgType } from './org.js';
+import { FAULT_KINDS, type FaultKind, type OrgType } from './org.js';
 import { saveLogin } from './login.js';
 
 const { values } = parseArgs({
@@ -59,9 +59,10 @@ const emu = await startEmulator({
 });
 for (const u of values.user ?? []) emu.org.addUser({ username: u });
 for (const f of values.fail ?? []) {
-  const m = /^(\w+):(\d{3}|reset):(\d+)$/.exec(f);
-  if (!m) die(`--fail ${f}: expected <operation>:<status|reset>:<count>`);
-  emu.org.injectFault(m[1], m[2] === 'reset' ? 'reset' : Number(m[2]), Number(m[3]));
+  const [, operation = '', how = '', count = ''] = /^(\w+):([\w-]+):(\d+)$/.exec(f) ?? [];
+  const kind = (FAULT_KINDS as readonly string[]).includes(how) ? (how as FaultKind) : /^\d{3}$/.test(how) ? Number(how) : undefined;
+  if (!operation || kind === undefined) die(`--fail ${f}: expected <operation>:<status|${FAULT_KINDS.join('|')}>:<count>`);
+  emu.org.injectFault(operation, kind, Number(count));
 }
 
 // The org's own outbound requests (its token fetches): https://login.microsoftonline.com=http://127.0.0.1:4568 sends

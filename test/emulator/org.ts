@@ -32,7 +32,23 @@ export type ApexOutcome =
 
 export type TestOutcome = { pass: true } | { pass: false; message: string; stackTrace?: string };
 
-export type FaultSpec = { status: number | 'reset'; remaining: number };
+/**
+ * How an injected fault answers, besides an HTTP status. These model the network and what sits on it (a proxy, a
+ * load balancer, a dying connection), not Salesforce rules:
+ * - `reset`: the connection is dropped before any answer;
+ * - `garbage`: 200 with bytes that are neither XML nor JSON (under the content type the route would use);
+ * - `truncated`: the real answer (the operation runs) with its full Content-Length, but only half its body, then the
+ *   connection closes;
+ * - `silent`: the request is read and never answered, the connection held open until the client goes away;
+ * - `html`: 200 text/html, as a captive portal or an error page of a proxy answers;
+ * - `empty`: 204 with no body;
+ * - `unrelated-json`: 200 application/json with a well-formed object that answers nothing that was asked.
+ * Apart from `truncated`, the operation itself does not run: the org is unchanged.
+ */
+export const FAULT_KINDS = ['reset', 'garbage', 'truncated', 'silent', 'html', 'empty', 'unrelated-json'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export type FaultSpec = { status: number | FaultKind; remaining: number };
 
 /**
  * One HTTP request the emulator served; `query` is the SOQL of query requests. `receivedAt` and `respondedAt`
@@ -149,7 +165,7 @@ export class Org {
     this.sessionExpiries.add(operation);
   }
 
-  public injectFault(operation: string, status: number | 'reset', count = 1): void {
+  public injectFault(operation: string, status: number | FaultKind, count = 1): void {
     const list = this.faults.get(operation) ?? [];
     list.push({ status, remaining: count });
     this.faults.set(operation, list);

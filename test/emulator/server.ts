@@ -7,7 +7,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { containsApex, DeployJob, DeployMessage, DeployOptions, readZip, runDeploy } from './deploy.js';
-import { Org, OrgType, RequestLogEntry, StoredComponent } from './org.js';
+import { FaultSpec, Org, OrgType, RequestLogEntry, StoredComponent } from './org.js';
 import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { referencedMessage, referencesTo } from './references.js';
@@ -99,14 +99,44 @@ export class EmulatorServer {
     if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
     if (this.org.sessionExpiries.delete(route.operation)) this.org.expireSessionAfter(0);
     const fault = this.org.takeFault(route.operation);
-    if (fault) {
-      if (fault.status === 'reset') {
+    if (fault) return this.injectedFault(ctx, fault.status, route);
+    await route.run();
+  }
+
+  /** An answer a network (or whatever sits on it) gives instead of the org's; see FaultKind. */
+  private async injectedFault(ctx: Ctx, how: FaultSpec['status'], route: { kind: 'soap' | 'rest' | 'web'; run: () => Promise<void> | void }): Promise<void> {
+    const { req, res } = ctx;
+    const type = { soap: 'text/xml;charset=UTF-8', rest: 'application/json;charset=UTF-8', web: 'text/html;charset=UTF-8' }[route.kind];
+    switch (how) {
+      case 'reset':
         req.socket.destroy();
         return;
+      case 'silent':
+        // Never answered: the connection stays open until the client gives up or the emulator stops.
+        return;
+      case 'garbage':
+        return text(res, 200, type, '\u0000\u0007\u00ff<<not an answer>> {[');
+      case 'html':
+        return text(res, 200, 'text/html;charset=UTF-8', '<!DOCTYPE html><html><head><title>Sign in</title></head><body><p>Please sign in to continue.</p></body></html>');
+      case 'empty':
+        res.writeHead(204);
+        res.end();
+        return;
+      case 'unrelated-json':
+        return json(res, 200, { kind: 'health', ok: true, items: [] });
+      case 'truncated': {
+        // The operation runs; its answer promises its whole length, sends half, and the connection closes.
+        res.end = ((chunk?: string | Buffer) => {
+          const body = Buffer.from(chunk ?? '');
+          res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+          return res;
+        }) as typeof res.end;
+        await route.run();
+        return;
       }
-      return this.injectedError(ctx, fault.status, route.kind);
+      default:
+        return this.injectedError(ctx, how, route.kind);
     }
-    await route.run();
   }
 
   private route(ctx: Ctx): { operation: string; kind: 'soap' | 'rest' | 'web'; run: () => Promise<void> | void } {

@@ -39,17 +39,17 @@ export function runCli(command: string, args: string[], env: NodeJS.ProcessEnv =
  * Like runCli, without blocking this process: for talking to an emulator that runs in it. `input` is piped to stdin,
  * or, as a file descriptor, is stdin itself (a device such as /dev/zero).
  */
-export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string | Buffer | number): Promise<CliRun> {
-  return spawnCli(command, args, env, cwd, input).done;
+export function runCliAsync(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string | Buffer | number, timeoutMs = 90000): Promise<CliRun> {
+  return spawnCli(command, args, env, cwd, input, timeoutMs).done;
 }
 
 /** Like runCliAsync, with the child at hand: for sending it a signal while it runs. */
-export function spawnCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string | Buffer | number): { child: ChildProcess; done: Promise<CliRun> } {
+export function spawnCli(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = PLUGIN_ROOT, input?: string | Buffer | number, timeoutMs = 90000): { child: ChildProcess; done: Promise<CliRun> } {
   const run = invocation(command, args, env);
   const child = spawn(process.execPath, run.argv, { cwd, env: run.env, stdio: [typeof input === 'number' ? input : 'pipe', 'pipe', 'pipe'] });
   // No input means an empty, closed stdin, as in a script that pipes nothing.
   if (typeof input !== 'number') child.stdin?.end(input ?? '');
-  return { child, done: outputOf(child, 90000).then((output) => ({ ...output, home: run.home })) };
+  return { child, done: outputOf(child, timeoutMs).then((output) => ({ ...output, home: run.home })) };
 }
 
 /** A child's exit status and its whole output, killing it after `timeoutMs`. */

@@ -31,8 +31,8 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout');
-  public static readonly envVariablesSection = environmentHelp(['secret', 'configSecrets', 'browser', 'apiVersion'], [EnvironmentVariable.SF_TARGET_ORG]);
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout', 'no-answer');
+  public static readonly envVariablesSection = environmentHelp(['secret', 'configSecrets', 'browser', 'apiVersion', 'requestTimeout'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),

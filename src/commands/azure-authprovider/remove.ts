@@ -23,7 +23,7 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'timeout');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'timeout', 'no-answer');
   public static readonly envVariablesSection = environmentHelp([], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {

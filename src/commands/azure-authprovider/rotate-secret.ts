@@ -19,8 +19,8 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'credentials', 'unreachable', 'org-setup');
-  public static readonly envVariablesSection = environmentHelp(['secret'], [EnvironmentVariable.SF_TARGET_ORG]);
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'credentials', 'unreachable', 'org-setup', 'no-answer');
+  public static readonly envVariablesSection = environmentHelp(['secret', 'requestTimeout'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
     'target-org': Flags.requiredOrg(),
