@@ -21,6 +21,7 @@ import { EXIT_CODES } from './exitCodes.js';
 import { requestTimeoutMs } from './network/deadline.js';
 import { remoteText } from './ux/remoteText.js';
 import { otherRunningDeploys } from './deploy/concurrentDeploys.js';
+import { checkRepointing } from './deploy/repointCheck.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -55,6 +56,8 @@ export type DeployOptions = {
   waitMs: number;
   open: boolean;
   headless: boolean;
+  /** Lets a provider the org holds get another tenant or client. */
+  force?: boolean;
   events?: DeployEvents;
 };
 
@@ -299,13 +302,16 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   // deploy instead of before it, and not at all for a dry run.
   const checkFirst = wanted.size > 1;
   const readAssignees = async (): Promise<OrgUser[]> => checkUsers(wanted, await findUsers(orgConn, [...wanted.keys()]), assignTo, login.username);
-  // What must be read first (the org's type when the login lacks it, the named users) is read in one round trip;
-  // meanwhile the bundle is zipped, once those requests are on their way, if the secrets are already known.
-  const [profile, zipped, checked] = await Promise.all([
+  // What must be read first (the org's type when the login lacks it, the named users, what the org holds of each
+  // provider, lest the deploy silently repoint it) is read in one round trip; meanwhile the bundle is zipped, once
+  // those requests are on their way, if the secrets are already known.
+  const [profile, zipped, checked, repointed] = await Promise.all([
     describeOrg(orgConn),
     known ? sleep(0).then(() => bundleZip(spec, known)) : undefined,
     checkFirst ? readAssignees() : undefined,
+    checkRepointing(orgConn, spec.providers, options.force === true),
   ]);
+  for (const warning of repointed) events?.onWarning?.(warning);
   if (options.assignTo.length > 0 && spec.providers.some((provider) => !provider.permissionSet)) {
     events?.onWarning?.(messages.getMessage('warning.AssignToLegacy'));
   }

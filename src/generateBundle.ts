@@ -9,6 +9,7 @@ import { SECRET_PLACEHOLDER } from './spec/platform.js';
 import { renderBundle } from './render/renderBundle.js';
 import { writeBundle, type WrittenFile } from './output/writeBundle.js';
 import { minimalProject, sfdxProjectOf } from './output/sfdxProject.js';
+import { describeReplacedFiles } from './output/replacedFiles.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
@@ -86,13 +87,29 @@ function nextSteps(providers: ProviderSpec[], outputDir: string, usesSecret: boo
   return steps;
 }
 
-/** Validates everything, renders in memory, then writes: invalid input leaves the output directory untouched. */
-export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming): Promise<GenerateResult> {
+export type GenerateOptions = {
+  /** Lets a provider already in the output directory get another tenant or client. */
+  force?: boolean;
+  /** What the files replaced held that is now gone, said once they are written. */
+  onWarning?: (warning: string) => void;
+};
+
+/**
+ * Validates everything, renders in memory, then writes: invalid input, or a provider repointed without --force,
+ * leaves the output directory untouched.
+ */
+export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming, options: GenerateOptions = {}): Promise<GenerateResult> {
   const spec = parseBundleSpec(input, naming);
   const usesSecret = spec.providers.some((provider) => provider.auth.kind === 'secret');
   // The secret is only checked, so a bad one is reported now rather than at deploy time; it is never rendered.
   const secret = usesSecret ? clientSecretFrom(secretFlag) : undefined;
-  const files = await writeBundle(renderBundle(spec), outputDir);
+  let warnings: string[] = [];
+  const files = await writeBundle(renderBundle(spec), outputDir, {
+    beforeWrite: (changed) => {
+      warnings = describeReplacedFiles(spec, changed, options.force === true);
+    },
+  });
+  for (const warning of warnings) options.onWarning?.(warning);
   const project = (await sfdxProjectOf(outputDir)) ? undefined : minimalProject(outputDir, spec.apiVersion);
   return {
     outputDir,

@@ -110,6 +110,15 @@ export const configFileFlag = {
   }),
 };
 
+/** generate and deploy: let a provider name already in use get another tenant or client. */
+export const forceFlag = {
+  force: Flags.boolean({
+    summary: messages.getMessage('flags.force.summary'),
+    description: messages.getMessage('flags.force.description'),
+    default: false,
+  }),
+};
+
 type ParseMetadata = { flags: Record<string, { setFromDefault?: boolean } | undefined> };
 
 type SecretFlagValues = { 'client-secret'?: string; 'client-secret-stdin'?: boolean };

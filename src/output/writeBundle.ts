@@ -20,6 +20,12 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'output');
 
 export type FileState = 'created' | 'changed' | 'unchanged';
 export type WrittenFile = { path: string; type: string; fullName: string; state: FileState };
+/** A file about to be replaced: what it holds now and what it will hold. */
+export type ChangedFile = BundleFile & { shown: string; previous: string };
+export type WriteOptions = {
+  /** Called once the plan is made, before anything is written, with the files to be replaced; a throw writes nothing. */
+  beforeWrite?: (changed: ChangedFile[]) => void | Promise<void>;
+};
 
 type Planned = BundleFile & {
   /** The path as the user gave it, for messages and the result. */
@@ -27,6 +33,8 @@ type Planned = BundleFile & {
   /** The target in its real directory. */
   target: string;
   state: FileState;
+  /** What a changed file holds now. */
+  previous?: string;
 };
 
 /** What could not be done to which file: the first sentence of a write failure. */
@@ -108,7 +116,7 @@ async function plan(files: BundleFile[], outputDir: string): Promise<{ planned: 
     if (kind === 'link' || kind === 'other') throw messages.createError('error.NotAFile', [shown], [], EXIT_CODES.failed);
     if (kind === 'missing') return { ...file, shown, target, state: 'created' };
     const current = await readRegular(target).catch(failing('read', shown));
-    return { ...file, shown, target, state: current === file.content ? 'unchanged' : 'changed' };
+    return current === file.content ? { ...file, shown, target, state: 'unchanged' } : { ...file, shown, target, state: 'changed', previous: current };
   });
   const failure = firstFailure(results);
   if (failure) throw failure;
@@ -204,10 +212,13 @@ function failureMessage(failure: unknown, outputDir: string, left: string[]): Sf
 }
 
 /** Writes the files that are new or changed and reports the state of every file, with paths as the user gave them. */
-export async function writeBundle(files: BundleFile[], outputDir: string): Promise<WrittenFile[]> {
+export async function writeBundle(files: BundleFile[], outputDir: string, options: WriteOptions = {}): Promise<WrittenFile[]> {
   const { planned, realRoot } = await plan(files, outputDir).catch((failure: unknown) => {
     throw failureMessage(failure, outputDir, []);
   });
+  await options.beforeWrite?.(
+    planned.flatMap(({ path, content, type, fullName, shown, previous }) => (previous === undefined ? [] : [{ path, content, type, fullName, shown, previous }]))
+  );
   const changing = planned.filter((file) => file.state !== 'unchanged');
   const staging = new Staging();
   let failure: unknown;

@@ -170,15 +170,16 @@ describe('deploy to a production org (External Credential model)', () => {
     expect(emu.org.callCount('getOAuthUrl')).toBe(0);
   });
 
-  it('sends the deploy without waiting for any answer: the login knows the org type, and the deploying user needs no check', async () => {
-    // Each answer takes 100 ms, so a request the deploy waited for would have been answered before it arrived.
+  it('sends the deploy after one read: the login knows the org type, the deploying user needs no check, only the record is looked up', async () => {
+    // Each answer takes 100 ms, so a request the deploy waited for would have been answered before it arrived. The
+    // one it waits for reads the provider's record, lest the deploy repoint an existing one to another tenant.
     await emu.stop();
     await orgFor({ orgType: 'production', latencyMs: 100 });
     const result = await deployGraph();
     expect(result.tests.level).toBe('RunSpecifiedTests');
     const { requests } = emu.org;
     const submitted = requests.find((request) => request.operation === 'deploy')!;
-    expect(requests.filter((request) => (request.respondedAt ?? Infinity) <= submitted.receivedAt)).toEqual([]);
+    expect(requests.filter((request) => (request.respondedAt ?? Infinity) <= submitted.receivedAt).map((request) => request.operation)).toEqual(['readMetadata']);
     expect(requests.filter((request) => request.query?.includes('FROM Organization'))).toEqual([]);
     // The deploying user's ID, for the assignment, was read once, alongside the deploy.
     expect(requests.filter((request) => request.query?.includes('FROM User'))).toHaveLength(1);

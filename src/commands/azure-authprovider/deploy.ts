@@ -2,7 +2,7 @@ import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../pluginCommand.js';
-import { bundleInputOf, configFileFlag, providerFlags, WAIT_MINUTES } from '../../flags/providerFlags.js';
+import { bundleInputOf, configFileFlag, forceFlag, providerFlags, WAIT_MINUTES } from '../../flags/providerFlags.js';
 import { secretsFromEnv } from '../../spec/configFile.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
 import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
@@ -38,6 +38,7 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
     'target-org': Flags.requiredOrg(),
     ...providerFlags,
     ...configFileFlag,
+    ...forceFlag,
     'client-secret-stdin': clientSecretStdinFlag,
     // sf's org API version flag: format checked while parsing, default from the org-api-version config variable.
     'api-version': Flags.orgApiVersion({
@@ -93,6 +94,7 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
       waitMs: flags.wait.milliseconds,
       open: flags.open,
       headless: flags['headless-auth'],
+      force: flags.force,
       events: watch.follow({
         onStage: (stage) => stages.start(stage),
         onSubmitted: (deployId) => {

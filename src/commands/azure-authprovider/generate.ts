@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../pluginCommand.js';
-import { bundleInputOf, configFileFlag, providerFlags } from '../../flags/providerFlags.js';
+import { bundleInputOf, configFileFlag, forceFlag, providerFlags } from '../../flags/providerFlags.js';
 import { generateBundle, type GenerateResult } from '../../generateBundle.js';
 import { formatTable } from '../../ux/table.js';
 import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
@@ -22,6 +22,7 @@ export default class Generate extends PluginCommand<GenerateResult> {
   public static readonly flags = {
     ...providerFlags,
     ...configFileFlag,
+    ...forceFlag,
     'output-dir': Flags.directory({
       char: 'd',
       summary: messages.getMessage('flags.output-dir.summary'),
@@ -34,7 +35,10 @@ export default class Generate extends PluginCommand<GenerateResult> {
     const { input, naming, warnings } = await bundleInputOf(flags, metadata);
     for (const warning of warnings) this.warn(warning);
     if (flags['client-secret'] !== undefined) this.warn(messages.getMessage('warning.SecretOnCommandLine'));
-    const result = await generateBundle(input, flags['output-dir'], flags['client-secret'], naming);
+    const result = await generateBundle(input, flags['output-dir'], flags['client-secret'], naming, {
+      force: flags.force,
+      onWarning: (warning) => this.warn(warning),
+    });
 
     this.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
     this.log(formatTable({
