@@ -7,7 +7,7 @@
  * secret travels to the org: a deploy zip, a Metadata API upsert, a Connect REST body; and for deploy, verify,
  * list and remove of a certificate provider and of a config file with several providers, each with its own secret.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
@@ -187,7 +187,8 @@ describe('no secret at any log level', () => {
   /** A HOME of its own for each run (its sf log searched alone), holding a copy of the one login. */
   const homeWithLogin = (): string => {
     const home = mkdtempSync(join(tmpdir(), 'aap-hygiene-home-'));
-    for (const dir of ['.sf', '.sfdx']) cpSync(join(loginHome, dir), join(home, dir), { recursive: true });
+    // The login's state folders; .sf holds only sf's log until a command has run, and the login process may not have.
+    for (const dir of ['.sf', '.sfdx']) if (existsSync(join(loginHome, dir))) cpSync(join(loginHome, dir), join(home, dir), { recursive: true });
     return home;
   };
 
