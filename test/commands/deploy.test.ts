@@ -168,6 +168,8 @@ describe('deploy to a production org (External Credential model)', () => {
     for (const type of ALL_TYPES) expect(stored(type)).toEqual([]);
     expect(emu.org.permissionSetAssignments).toEqual([]);
     expect(emu.org.callCount('getOAuthUrl')).toBe(0);
+    const human = await runCliAsync('deploy', ['--target-org', alias, ...validFlags, '--dry-run'], { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(human.stdout).toMatch(new RegExp(`^Validated AzureGraph against ${emu.username} \\(production org, API 64\\.0\\), deploy ID 0Af\\w+: the deploy would succeed, and nothing was changed\\.$`, 'm'));
   });
 
   it('sends the deploy after one read: the login knows the org type, the deploying user needs no check, only the record is looked up', async () => {

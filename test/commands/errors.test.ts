@@ -99,3 +99,15 @@ describe('--help lists the exit codes and the environment variables', () => {
     for (const variable of variables) expect(env).toContain(variable);
   });
 });
+
+describe('--help reads as sf help does', () => {
+  it.each(['deploy', 'verify', 'rotate-secret', 'remove', 'generate', 'list'])('%s: every example is a command line after "$ ", and --wait shows its default', (command) => {
+    const help = runCli(command, ['--help']).stdout;
+    const examples = help.split('EXAMPLES')[1]?.split(/\n[A-Z][A-Z ]+\n/)[0] ?? '';
+    // oclif puts "$ " before an example only when it starts with the command; one that starts with VAR=... loses it.
+    const commandLines = examples.split('\n').filter((line) => /\bsf azure-authprovider\b/.test(line));
+    expect(commandLines.length).toBeGreaterThan(0);
+    for (const line of commandLines) expect(line).toMatch(/^\s+\$ sf azure-authprovider /);
+    if (/--wait=/.test(help)) expect(help).toMatch(/--wait=<value>\s+[\s\S]*?\(default 33\)/);
+  });
+});

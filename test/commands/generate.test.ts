@@ -112,7 +112,11 @@ describe('generate, as a user runs it', () => {
     expect(run.stdout).toMatch(/Wrote the metadata to .* \(24 files\)/);
     expect(run.stdout).toMatch(/created\s+│?\s*AuthProvider\s/);
     expect(run.stdout).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
-    expect(run.stdout).toMatch(/Client secret: not written/);
+    // The ways that keep the secret out of shell history come first; the flag last, with its drawback.
+    expect(run.stdout).toMatch(/Client secret: not written\. Deploy reads it from AZURE_CLIENT_SECRET, --client-secret-stdin or a hidden prompt \(--client-secret works too, but leaves it in your shell history\)/);
+    // The Graph example of the callout names the provider's own Named Credential.
+    expect(run.stdout).toMatch(/callout:AzureGraph\/<path>/);
+    expect(run.stdout).not.toContain('callout:<name>');
     expect(run.stdout).toMatch(/Assign the permission set AzureGraph_Callout/);
     // Deployed by hand, the token credential still needs the secret: the next steps say how.
     expect(run.stdout).toMatch(/store the client secret of AzureGraph in its token credential .*rotate-secret --target-org <org> --name AzureGraph/);
