@@ -134,6 +134,9 @@ describe('renderBundle', () => {
       type: p.getElementsByTagName('parameterType')[0].textContent,
       value: p.getElementsByTagName('parameterValue')[0]?.textContent,
     }));
+    // Named after the protocol, as files retrieved from real orgs name it (issue 19): <parameterName>Oauth</parameterName>.
+    const variant = Array.from(doc.getElementsByTagName('externalCredentialParameters')).find((p) => p.getElementsByTagName('parameterType')[0].textContent === 'AuthProtocolVariant');
+    expect(variant?.getElementsByTagName('parameterName')[0].textContent).toBe('Oauth');
     expect(params).toEqual([
       { type: 'AuthProtocolVariant', value: 'ClientCredentialsClientSecret' },
       { type: 'AuthProviderUrl', value: `https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token` },
