@@ -51,9 +51,16 @@ async function checkedAnswer(response: Response, asked: Asked): Promise<void> {
     sameName(answer.principalName, asked.target.principal) &&
     typeof credentials === 'object' &&
     credentials !== null &&
-    [...Object.keys(asked.plain), ...asked.encrypted].every((name) => Object.hasOwn(credentials, name)) &&
-    Object.entries(asked.plain).every(([name, value]) => credentials[name]?.value === value);
+    holdsWhatWasAsked(credentials, asked);
   if (!matches) throw malformedAnswer(asked.operation, unrelatedAnswer(describePrincipal(asked.target)));
+}
+
+/** Every credential asked for is named, each unencrypted one with the value sent (encrypted values are never compared). */
+function holdsWhatWasAsked(credentials: Record<string, { value?: unknown } | undefined>, asked: Asked): boolean {
+  return (
+    [...Object.keys(asked.plain), ...asked.encrypted].every((name) => Object.hasOwn(credentials, name)) &&
+    Object.entries(asked.plain).every(([name, value]) => credentials[name]?.value === value)
+  );
 }
 
 /**
@@ -121,10 +128,7 @@ function inWords(error: unknown, target: NativePrincipal): unknown {
  */
 async function checkReadBack(conn: Connection, asked: Asked): Promise<void> {
   const held = await readCredential(conn, asked.target);
-  const credentials = held.credentials ?? {};
-  const holdsAll = [...Object.keys(asked.plain), ...asked.encrypted].every((name) => Object.hasOwn(credentials, name));
-  const plainEqual = Object.entries(asked.plain).every(([name, value]) => credentials[name]?.value === value);
-  if (!holdsAll || !plainEqual || held.authenticationStatus === 'NotConfigured') {
+  if (!holdsWhatWasAsked(held.credentials ?? {}, asked) || held.authenticationStatus === 'NotConfigured') {
     throw messages.createError('error.CredentialsNotStored', [describePrincipal(asked.target), asked.operation], [], EXIT_CODES['no-answer']);
   }
 }
