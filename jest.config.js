@@ -10,6 +10,8 @@ export default {
   // The installed-package suite has its own config (jest.installed.config.js) and script (npm run test:installed).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/installed/'],
   globalSetup: '<rootDir>/test/helpers/privateHome.ts',
+  // A HOME per worker, below that one: workers logging in at once must not share sf's alias file.
+  setupFiles: ['<rootDir>/test/helpers/workerHome.ts'],
   // The reliability suites' counts are printed at the end of every run that includes them.
   reporters: ['default', '<rootDir>/test/reliability/countsReporter.js'],
   testTimeout: 120000,
