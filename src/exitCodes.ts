@@ -1,6 +1,6 @@
 /*
  * The plugin's one exit-code table. Every command ends with one of these codes, whether it throws (the error's
- * exitCode) or finishes with a result (process.exitCode); each command's --help (ERROR CODES) and the README's
+ * exitCode) or finishes with a result (process.exitCode); each command's --help (ERROR CODES) and docs/exit-codes.md's
  * "Exit codes" table list them with the same words. verify's failure categories are names in this table.
  */
 import { Messages } from '@salesforce/core';

@@ -1,5 +1,5 @@
 /*
- * The base of every command: what fails while the command line is parsed is bad input and exits 2, as the README
+ * The base of every command: what fails while the command line is parsed is bad input and exits 2, as docs/exit-codes.md
  * promises. oclif already gives its own parse errors (unknown flag, value not among the options) exit 2, but an
  * error thrown by a flag's parser (a file that is not there, --wait abc, an --api-version sf refuses, an org
  * @salesforce/core has no login for, no default org) keeps its own exit code, 1. sf would show that code and no
