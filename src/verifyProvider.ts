@@ -9,7 +9,7 @@ import { invalidInput, parseCalloutPath, parseProviderNames, parseTokenRequestSp
 import type { ClientSecret } from './spec/clientSecret.js';
 import { certificateCredential, type CertificateCredential } from './spec/certificateCredential.js';
 import type { AppCredential } from './verify/tokenRequest.js';
-import { CLOUD_HOSTS, CLOUDS } from './spec/platform.js';
+import { isGraphHost } from './spec/platform.js';
 import { describeOrg } from './org/orgProfile.js';
 import { firstFailure, skip, type Check, type FailureCategory } from './verify/checks.js';
 import { checkTokenLocally, type TokenSummary } from './verify/localTokenCheck.js';
@@ -22,7 +22,6 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
 
 /** A Graph path any app that may read its tenant's basic profile can GET (Organization.Read.All or Directory.Read.All). */
 export const DEFAULT_GRAPH_PATH = '/v1.0/organization?$select=id';
-const GRAPH_HOSTS = new Set(CLOUDS.map((cloud) => CLOUD_HOSTS[cloud].graph));
 
 export type VerifyOptions = {
   input: ProviderInput;
@@ -81,7 +80,7 @@ function plan(options: VerifyOptions): Plan {
 
 function defaultPath(url: string | undefined): string {
   try {
-    return url && GRAPH_HOSTS.has(new URL(url).hostname) ? DEFAULT_GRAPH_PATH : '/';
+    return url && isGraphHost(new URL(url).hostname) ? DEFAULT_GRAPH_PATH : '/';
   } catch {
     return '/';
   }

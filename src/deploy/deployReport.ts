@@ -3,6 +3,7 @@
  * with a hint for the causes we know, and the Apex test outcome.
  */
 import { Messages } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import { remoteField, remoteText } from '../ux/remoteText.js';
 import type { DeployResult } from './deployPackage.js';
 
@@ -28,11 +29,6 @@ export type DeployReport = {
 
 type RawTestFailure = { name: string; methodName: string; message: string; stackTrace?: string | null };
 type Message = { componentType?: string; fullName: string; id?: string; fileName?: string; problem?: string; lineNumber?: number | string; columnNumber?: number | string; created?: boolean | string; changed?: boolean | string };
-
-function asArray<T>(value: T | T[] | undefined | null): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 const truthy = (value: boolean | string | undefined): boolean => value === true || value === 'true';
 const numberOrUndefined = (value: number | string | undefined): number | undefined =>
@@ -61,7 +57,7 @@ export function deployReport(result: DeployResult, testLevel: string, secrets: r
   const success = result.success === true || (result.success as unknown) === 'true';
   const details = result.details as unknown as { componentSuccesses?: Message | Message[]; componentFailures?: Message | Message[]; runTestResult?: Record<string, unknown> } | undefined;
   // A failed deploy rolls back everything, though the org still lists the components that would have succeeded.
-  const components = asArray(success ? details?.componentSuccesses : [])
+  const components = ensureArray(success ? details?.componentSuccesses : [])
     // package.xml is reported as a component without a type.
     .filter((message) => message.componentType)
     .map((message) => ({
@@ -69,7 +65,7 @@ export function deployReport(result: DeployResult, testLevel: string, secrets: r
       name: message.fullName,
       state: (truthy(message.created) ? 'created' : truthy(message.changed) ? 'changed' : 'unchanged') as ComponentState,
     }));
-  const componentFailures = asArray(details?.componentFailures).map((message) => ({
+  const componentFailures = ensureArray(details?.componentFailures).map((message) => ({
     type: shown(message.componentType || 'package'),
     name: shown(message.fullName),
     problem: shown(message.problem),
@@ -87,13 +83,13 @@ export function deployReport(result: DeployResult, testLevel: string, secrets: r
   const tests: TestSummary = {
     level: testLevel,
     run: Number(run?.numTestsRun ?? 0),
-    failures: asArray(run?.failures).map((failure) => ({
+    failures: ensureArray(run?.failures).map((failure) => ({
       name: shown(failure.name),
       method: shown(failure.methodName),
       message: shown(failure.message),
       stackTrace: remoteField(failure.stackTrace ?? undefined, secrets),
     })),
-    coverageWarnings: asArray(run?.codeCoverageWarnings).map((warning) => shown(warning.message)),
+    coverageWarnings: ensureArray(run?.codeCoverageWarnings).map((warning) => shown(warning.message)),
   };
   return {
     deployId: result.id,
@@ -109,6 +105,6 @@ export function deployReport(result: DeployResult, testLevel: string, secrets: r
 /** The record ID the org gave a deployed component, when the result names one. */
 export function deployedId(result: DeployResult, type: string, fullName: string): string | undefined {
   const details = result.details as unknown as { componentSuccesses?: Message | Message[] } | undefined;
-  const found = asArray(details?.componentSuccesses).find((message) => message.componentType === type && message.fullName === fullName);
+  const found = ensureArray(details?.componentSuccesses).find((message) => message.componentType === type && message.fullName === fullName);
   return found?.id || undefined;
 }

@@ -5,6 +5,7 @@
 import { Messages } from '@salesforce/core';
 import type { OrgUser } from '../org/orgProfile.js';
 import { EXIT_CODES } from '../exitCodes.js';
+import { sameName } from '../org/salesforceNames.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -12,7 +13,6 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 /** Lower-case usernames and the flag that named each. */
 export type WantedUsers = Map<string, string>;
 
-const sameUser = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 export function wantedUsers(executionUsers: ReadonlyArray<string | undefined>, assignTo: readonly string[], deployer: string): WantedUsers {
   const wanted: WantedUsers = new Map();
@@ -26,11 +26,11 @@ export function wantedUsers(executionUsers: ReadonlyArray<string | undefined>, a
 export function checkUsers(wanted: WantedUsers, users: readonly OrgUser[], assignTo: readonly string[], deployer: string): OrgUser[] {
   const problems: string[] = [];
   for (const [username, flag] of wanted) {
-    const user = users.find((candidate) => sameUser(candidate.username, username));
+    const user = users.find((candidate) => sameName(candidate.username, username));
     if (!user) problems.push(messages.getMessage('error.UnknownUser', [flag, username]));
     else if (!user.isActive) problems.push(messages.getMessage('error.InactiveUser', [flag, user.username]));
   }
   if (problems.length > 0) throw messages.createError('error.Users', [problems.join('\n')], [], EXIT_CODES['invalid-input']);
-  const assignees = [deployer, ...assignTo].map((name) => users.find((user) => sameUser(user.username, name))!);
+  const assignees = [deployer, ...assignTo].map((name) => users.find((user) => sameName(user.username, name))!);
   return assignees.filter((user, index) => assignees.findIndex((other) => other.id === user.id) === index);
 }

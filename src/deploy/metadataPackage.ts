@@ -4,6 +4,7 @@
  * custom fields folded into their object, and a package.xml listing every component.
  */
 import type { BundleFile } from '../render/renderBundle.js';
+import { xmlText } from '../render/escape.js';
 
 export type MetadataPackage = { files: Map<string, string>; packageXml: string };
 
@@ -22,10 +23,6 @@ function indent(body: string): string {
   return body.replace(/^(?=.)/gm, '    ');
 }
 
-function xmlEscape(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 type Member = { type: string; fullName: string };
 
 function packageXml(files: readonly Member[], apiVersion: string): string {
@@ -38,7 +35,7 @@ function packageXml(files: readonly Member[], apiVersion: string): string {
     members.set(file.type, names);
   }
   const types = [...members.keys()].sort().map((type) => {
-    const names = [...members.get(type)!].sort().map((name) => `        <members>${xmlEscape(name)}</members>\n`);
+    const names = [...members.get(type)!].sort().map((name) => `        <members>${xmlText(name)}</members>\n`);
     return `    <types>\n${names.join('')}        <name>${type}</name>\n    </types>\n`;
   });
   return (

@@ -11,6 +11,7 @@ import { networkFailure, proxiedFetch, type Response } from '../network/proxiedF
 import { describeAnswer, MALFORMED_ANSWER, malformedAnswer, NO_ANSWER, requestTimeoutMs, unrelatedAnswer, withDeadline } from '../network/deadline.js';
 import { remoteText } from '../ux/remoteText.js';
 import { formValue } from '../render/escape.js';
+import { sameName } from '../org/salesforceNames.js';
 import { DEFAULT_RETRY, withRetries } from './retry.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -27,7 +28,7 @@ function credentialUrl(conn: Connection): string {
 /** What a store asks for: the principal, and each credential's name with its value when that is not encrypted. */
 type Asked = { target: NativePrincipal; operation: 'createCredential' | 'updateCredential'; plain: Record<string, string>; encrypted: string[] };
 
-const sameName = (a: unknown, b: string): boolean => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+const sameAnswered = (a: unknown, b: string): boolean => typeof a === 'string' && sameName(a, b);
 const describePrincipal = (target: NativePrincipal): string => messages.getMessage('credentials.Principal', [target.principal, target.externalCredential]);
 
 /**
@@ -47,8 +48,8 @@ async function checkedAnswer(response: Response, asked: Asked): Promise<void> {
   const matches =
     typeof answer === 'object' &&
     answer !== null &&
-    sameName(answer.externalCredential, asked.target.externalCredential) &&
-    sameName(answer.principalName, asked.target.principal) &&
+    sameAnswered(answer.externalCredential, asked.target.externalCredential) &&
+    sameAnswered(answer.principalName, asked.target.principal) &&
     typeof credentials === 'object' &&
     credentials !== null &&
     holdsWhatWasAsked(credentials, asked);

@@ -5,10 +5,11 @@
  * org does not hold costs no further read.
  */
 import type { Connection } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import type { ProviderSpec } from '../spec/providerSpec.js';
 import { FIELDS, SHARED } from '../spec/platform.js';
 import { refuseOrWarn, repointing, tenantOf, type Identity } from '../spec/repointing.js';
-import { asList, parameters, readComponents, textValue, type Component } from '../org/metadataRead.js';
+import { parameters, readComponents, textValue, type Component } from '../org/metadataRead.js';
 import { nativeSettings } from '../org/providersInOrg.js';
 import { storedClientId } from './nativeCredentials.js';
 
@@ -17,7 +18,7 @@ async function recordIdentities(conn: Connection, plugins: ProviderSpec[]): Prom
   const records = await readComponents(conn, 'CustomMetadata', plugins.map((provider) => `${SHARED.metadataType}.${provider.name}`));
   return records.map((record) => {
     if (!record) return undefined;
-    const values = new Map(asList(record.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+    const values = new Map(ensureArray(record.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
     return { tenant: tenantOf(values.get(FIELDS.tokenUrl.apiName), values.get(FIELDS.tenantId.apiName)), clientId: values.get(FIELDS.clientId.apiName) };
   });
 }

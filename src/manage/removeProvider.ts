@@ -6,12 +6,13 @@
  * provider, so a run that stopped half-way is completed by running it again.
  */
 import { Messages, type Connection, type Org } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import { parseProviderNames, remoteSiteNameFor, type ProviderInput } from '../spec/providerSpec.js';
 import { SHARED, defaultPermissionSet } from '../spec/platform.js';
 import { describeOrg, soqlString } from '../org/orgProfile.js';
 import { findProviders, readInventory, type ProviderInOrg } from '../org/providersInOrg.js';
 import { findLeftovers, type Leftovers, type Orphan, type Untouched } from '../org/orphansInOrg.js';
-import { asList, crudProblem, readComponents } from '../org/metadataRead.js';
+import { crudProblem, readComponents } from '../org/metadataRead.js';
 import { destructivePackage, metadataZip } from '../deploy/metadataPackage.js';
 import { deployPackage } from '../deploy/deployPackage.js';
 import { deployReport } from '../deploy/deployReport.js';
@@ -127,7 +128,7 @@ async function unassign(conn: Connection, permissionSet: string): Promise<void> 
 
 async function deleteOne(conn: Connection, removal: Removal): Promise<void> {
   if (removal.type === 'PermissionSet') await unassign(conn, removal.name);
-  const [result] = asList(await conn.metadata.delete(removal.type as 'PermissionSet', [removal.name]));
+  const [result] = ensureArray(await conn.metadata.delete(removal.type as 'PermissionSet', [removal.name]));
   if (!result?.success) {
     throw messages.createError('error.DeleteFailed', [removal.type, removal.name, crudProblem(result)], [], EXIT_CODES.failed);
   }

@@ -6,10 +6,11 @@
  * so no tests run and production orgs need no deploy window.
  */
 import { Messages, SfError, type Org } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import { parseProviderNames, parseTokenRequestSpec } from '../spec/providerSpec.js';
 import type { ClientSecret } from '../spec/clientSecret.js';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../spec/platform.js';
-import { asList, crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
+import { crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../org/metadataRead.js';
 import { isOurNativeCredential, isOurProvider, nativeSettings } from '../org/providersInOrg.js';
 import { storedClientId, storeClientCredentials, storeTokenSecret } from '../deploy/nativeCredentials.js';
 import { checkTokenLocally, type TokenSummary } from '../verify/localTokenCheck.js';
@@ -62,7 +63,7 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
   const { fullName } = recordRef(textValue(provider.customMetadataTypeRecord) ?? '');
   const component = await readComponent(conn, 'CustomMetadata', fullName);
   if (!component) throw messages.createError('error.RecordMissing', [fullName, name], [], EXIT_CODES['org-setup']);
-  const values = asList(component.values as Component | Component[] | undefined).map((entry) => ({ field: textValue(entry.field) ?? '', value: textValue(entry.value) }));
+  const values = ensureArray(component.values as Component | Component[] | undefined).map((entry) => ({ field: textValue(entry.field) ?? '', value: textValue(entry.value) }));
   const value = (field: string): string | undefined => values.find((entry) => entry.field === field)?.value;
   // A certificate provider has no secret: writing one would change nothing the plugin uses.
   if (value(FIELDS.authMethod.apiName) === 'certificate') {
@@ -87,7 +88,7 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
         protected: textValue(component.protected) === 'true',
         values: values.map((entry) => ({ field: entry.field, value: entry.field === FIELDS.clientSecret.apiName ? secret : entry.value ?? null })),
       };
-      const [result] = asList(await conn.metadata.upsert('CustomMetadata', updated as never));
+      const [result] = ensureArray(await conn.metadata.upsert('CustomMetadata', updated as never));
       // The org's refusal may quote the value it was sent.
       if (!result?.success) throw messages.createError('error.WriteFailed', [fullName, remoteText(crudProblem(result), [secret])], [], EXIT_CODES.failed);
     },

@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { xmlText } from '../render/escape.js';
+import { textValue } from './metadataRead.js';
 
 export type AnonymousApexResult = {
   compiled: boolean;
@@ -56,13 +57,6 @@ function member(node: unknown, name: string): unknown {
   return key === undefined ? undefined : (node as Parsed)[key];
 }
 
-/** Element text; nil elements (xml2js: an object of attributes only) are undefined. */
-function textOf(node: unknown): string | undefined {
-  if (typeof node === 'string') return node;
-  if (node !== null && typeof node === 'object' && typeof (node as Parsed)._ === 'string') return (node as Parsed)._ as string;
-  return undefined;
-}
-
 async function post(conn: Connection, apex: string): Promise<unknown> {
   return conn.request({
     method: 'POST',
@@ -86,8 +80,8 @@ export async function executeAnonymous(conn: Connection, apex: string): Promise<
   }
   const env = member(reply, 'Envelope');
   const result = member(member(member(env, 'Body'), 'executeAnonymousResponse'), 'result');
-  const log = textOf(member(member(member(env, 'Header'), 'DebuggingInfo'), 'debugLog'));
-  const get = (name: string): string | undefined => textOf(member(result, name));
+  const log = textValue(member(member(member(env, 'Header'), 'DebuggingInfo'), 'debugLog'));
+  const get = (name: string): string | undefined => textValue(member(result, name));
   return {
     compiled: get('compiled') === 'true',
     success: get('success') === 'true',

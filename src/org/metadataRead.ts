@@ -3,18 +3,14 @@
  * component is undefined, and repeated elements are always arrays whatever jsforce's schema knows of the type.
  */
 import type { Connection } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 
 export type Component = Record<string, unknown>;
 
 /** readMetadata takes at most ten names per call. */
 const READ_BATCH = 10;
 
-export function asList<T>(value: T | T[] | undefined | null): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/** An element's text; jsforce gives typed values (xsi:type) as `{ _: text }` and nil ones as attributes only. */
+/** An element's text; jsforce (and xml2js) give typed values (xsi:type) as `{ _: text }` and nil ones as attributes only. */
 export function textValue(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -24,7 +20,7 @@ export function textValue(value: unknown): string | undefined {
 
 /** The parameters of a credential (Named or External), as records of text such as parameterType and parameterValue. */
 export function parameters(component: Component, element: string): Array<Record<string, string | undefined>> {
-  return asList(component[element] as Component | Component[] | undefined).map((parameter) =>
+  return ensureArray(component[element] as Component | Component[] | undefined).map((parameter) =>
     Object.fromEntries(Object.entries(parameter).map(([key, value]) => [key, textValue(value)]))
   );
 }
@@ -42,7 +38,7 @@ export function recordRef(reference: string): { type: string; record: string; fu
 /** The messages of a failed CRUD result (upsert, delete), which jsforce gives as one object or an array. */
 export function crudProblem(result: unknown): string {
   const errors = (result as { errors?: { message: string } | Array<{ message: string }> } | undefined)?.errors;
-  return asList(errors).map((error) => error.message).join('; ');
+  return ensureArray(errors).map((error) => error.message).join('; ');
 }
 
 export async function readComponents(conn: Connection, type: string, names: string[]): Promise<Array<Component | undefined>> {
@@ -53,7 +49,7 @@ export async function readComponents(conn: Connection, type: string, names: stri
     batches.map(async (batch) => {
       // jsforce's type list lacks some types (ExternalCredential); the call is the same for all of them.
       const records = (await conn.metadata.read(type as 'CustomObject', batch)) as unknown as unknown[];
-      return asList(records).map((record) => {
+      return ensureArray(records).map((record) => {
         const component = record as Component | null | undefined;
         return component && typeof component.fullName === 'string' && component.fullName !== '' ? component : undefined;
       });
@@ -68,5 +64,5 @@ export async function readComponent(conn: Connection, type: string, name: string
 
 export async function listNames(conn: Connection, type: string): Promise<string[]> {
   const listed = await conn.metadata.list({ type });
-  return asList(listed).map((entry) => entry.fullName);
+  return ensureArray(listed).map((entry) => entry.fullName);
 }

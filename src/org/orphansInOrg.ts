@@ -7,10 +7,12 @@
  * that merely points at something gone, with nothing of the plugin naming it, is reported as untouched, with why.
  */
 import { Messages, type Connection } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import { FIELDS, NATIVE_MARKER, SHARED, defaultPermissionSet } from '../spec/platform.js';
 import { soqlString } from './orgProfile.js';
-import { asList, listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
-import { same, usesExternalCredential, type Inventory, type ProviderInOrg } from './providersInOrg.js';
+import { listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
+import { usesExternalCredential, type Inventory, type ProviderInOrg } from './providersInOrg.js';
+import { sameName } from './salesforceNames.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -54,7 +56,7 @@ async function orphanRecords(conn: Connection, inventory: Inventory): Promise<Ar
   // The records hold the secret too; only the provider name and token URL are kept.
   const records = await readComponents(conn, 'CustomMetadata', names);
   return names.map((record, index) => {
-    const values = new Map(asList(records[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+    const values = new Map(ensureArray(records[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
     return {
       record,
       provider: values.get(FIELDS.providerName.apiName) ?? record.slice(prefix.length),
@@ -74,7 +76,7 @@ async function markedPermissionSets(conn: Connection): Promise<MarkedPermissionS
   return names.map((name, index) => ({
     name,
     // An access is named ExternalCredential-Principal; API names hold no hyphen.
-    externalCredentials: asList(sets[index]?.externalCredentialPrincipalAccesses as Component | Component[] | undefined)
+    externalCredentials: ensureArray(sets[index]?.externalCredentialPrincipalAccesses as Component | Component[] | undefined)
       .map((access) => (textValue(access.externalCredentialPrincipal) ?? '').split('-')[0])
       .filter((ec) => ec !== ''),
   }));
@@ -124,7 +126,7 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
   });
   const namedPointingAt = (authProvider: string | undefined, credentials: string[]): string[] =>
     danglingNamed
-      .filter((nc) => (authProvider !== undefined && same(textValue(nc.authProvider), authProvider)) || credentials.some((ec) => usesExternalCredential(ec)(nc)))
+      .filter((nc) => (authProvider !== undefined && sameName(textValue(nc.authProvider), authProvider)) || credentials.some((ec) => usesExternalCredential(ec)(nc)))
       .map((nc) => String(nc.fullName));
 
   const claimed = new Set<string>();
@@ -141,9 +143,9 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
 
   // A record names its provider; the provider's credentials are those that point at that Auth. Provider.
   for (const { record, provider, tokenUrl, tokenCredential } of records) {
-    const token = deadTokens.filter((ec) => same(String(ec.fullName), tokenCredential)).map((ec) => String(ec.fullName));
-    const credentials = claim('ExternalCredential', [...deadCredentials.filter((ec) => same(authProviderOf(ec), provider)).map((ec) => String(ec.fullName)), ...token]);
-    const sets = orphanSets.filter((set) => same(set.name, defaultPermissionSet(provider)) || set.externalCredentials.some((ec) => credentials.some((own) => same(own, ec))));
+    const token = deadTokens.filter((ec) => sameName(String(ec.fullName), tokenCredential)).map((ec) => String(ec.fullName));
+    const credentials = claim('ExternalCredential', [...deadCredentials.filter((ec) => sameName(authProviderOf(ec), provider)).map((ec) => String(ec.fullName)), ...token]);
+    const sets = orphanSets.filter((set) => sameName(set.name, defaultPermissionSet(provider)) || set.externalCredentials.some((ec) => credentials.some((own) => sameName(own, ec))));
     orphans.push({
       name: provider,
       mode: 'plugin',
@@ -159,7 +161,7 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
     const dead = set.externalCredentials.map((ec) => existing.get(lower(ec))).filter((ec): ec is Component => ec !== undefined);
     const authProvider = dead.map(authProviderOf).find((name) => name !== undefined);
     const name = authProvider ?? set.externalCredentials[0] ?? set.name;
-    const known = orphans.find((orphan) => same(orphan.name, name));
+    const known = orphans.find((orphan) => sameName(orphan.name, name));
     const orphan = known ?? { name, mode: authProvider ? 'plugin' : 'native', permissionSets: [], namedCredentials: [], externalCredentials: [] };
     orphan.permissionSets.push(...claim('PermissionSet', [set.name]));
     orphan.externalCredentials.push(...claim('ExternalCredential', dead.map((ec) => String(ec.fullName))));
@@ -171,7 +173,7 @@ export async function findLeftovers(conn: Connection, inventory: Inventory, prov
   for (const ec of deadTokens.filter((candidate) => !claimed.has(`ExternalCredential:${lower(String(candidate.fullName))}`))) {
     const name = String(ec.fullName);
     const provider = name.replace(/_Token$/i, '');
-    const known = orphans.find((orphan) => same(orphan.name, provider));
+    const known = orphans.find((orphan) => sameName(orphan.name, provider));
     const orphan = known ?? { name: provider, mode: 'plugin' as const, permissionSets: [], namedCredentials: [], externalCredentials: [] };
     orphan.namedCredentials.push(...claim('NamedCredential', tokenNamed([name])));
     orphan.externalCredentials.push(...claim('ExternalCredential', [name]));

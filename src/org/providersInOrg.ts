@@ -4,9 +4,11 @@
  * native External Credentials it set up (client-credentials variant, marked in their description).
  */
 import type { Connection } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import { FIELDS, NATIVE_MARKER, SHARED } from '../spec/platform.js';
 import { principalStatuses, type PrincipalStatus } from '../deploy/principalAuthentication.js';
-import { asList, listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
+import { listNames, parameters, readComponents, recordRef, textValue, type Component } from './metadataRead.js';
+import { sameName } from './salesforceNames.js';
 
 export type ProviderInOrg = {
   name: string;
@@ -27,14 +29,12 @@ export type ProviderInOrg = {
   tokenCredential?: string;
 };
 
-export const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
-
 async function readAll(conn: Connection, type: string): Promise<Component[]> {
   return (await readComponents(conn, type, await listNames(conn, type))).filter((component): component is Component => component !== undefined);
 }
 
 /** Whether an Auth. Provider is one this plugin set up: its plugin is the generated class. */
-export const isOurProvider = (provider: Component | undefined): provider is Component => same(textValue(provider?.plugin), SHARED.pluginClass);
+export const isOurProvider = (provider: Component | undefined): provider is Component => sameName(textValue(provider?.plugin), SHARED.pluginClass);
 
 /** What a native External Credential says about its token request: the protocol variant, the token URL and the scope. */
 export function nativeSettings(ec: Component): { variant?: string; tokenUrl?: string; scope?: string } {
@@ -55,7 +55,7 @@ const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component)
   }));
 
 export const usesExternalCredential = (name: string | undefined) => (nc: Component): boolean =>
-  name !== undefined && parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && same(p.externalCredential, name));
+  name !== undefined && parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && sameName(p.externalCredential, name));
 
 async function nativeProviders(conn: Connection, externalCredentials: Component[], namedCredentials: Component[]): Promise<ProviderInOrg[]> {
   return Promise.all(
@@ -103,10 +103,10 @@ export async function findProviders(conn: Connection, inventory?: Inventory): Pr
   const plugins = Promise.all(
     ours.map(async (provider, index): Promise<ProviderInOrg> => {
       const name = String(provider.fullName);
-      const values = new Map(asList(recordValues[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
-      const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && same(p.authProvider, name)));
+      const values = new Map(ensureArray(recordValues[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+      const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && sameName(p.authProvider, name)));
       const externalName = external ? String(external.fullName) : undefined;
-      const credentials = namedCredentialsOf(namedCredentials, (nc) => same(textValue(nc.authProvider), name) || usesExternalCredential(externalName)(nc));
+      const credentials = namedCredentialsOf(namedCredentials, (nc) => sameName(textValue(nc.authProvider), name) || usesExternalCredential(externalName)(nc));
       return {
         name,
         mode: 'plugin',

@@ -26,7 +26,7 @@ function elementsOf(xml: string): Element[] | undefined {
 }
 
 const child = (element: Element, name: string): Element | undefined => Array.from(element.getElementsByTagName(name))[0];
-const textOf = (element: Element | undefined): string | undefined => element?.textContent?.trim() ?? undefined;
+const elementText = (element: Element | undefined): string | undefined => element?.textContent?.trim() ?? undefined;
 
 /** A record's label and values by field; a nil value is undefined. */
 function recordValues(xml: string): Map<string, string | undefined> | undefined {
@@ -34,19 +34,19 @@ function recordValues(xml: string): Map<string, string | undefined> | undefined 
   if (!elements) return undefined;
   const values = new Map<string, string | undefined>();
   for (const element of elements) {
-    if (element.localName === 'label') values.set('label', textOf(element));
+    if (element.localName === 'label') values.set('label', elementText(element));
     if (element.localName !== 'values') continue;
     const value = child(element, 'value');
     const nil = value?.getAttribute('xsi:nil') === 'true';
-    values.set(textOf(child(element, 'field')) ?? '', nil ? undefined : textOf(value) || undefined);
+    values.set(elementText(child(element, 'field')) ?? '', nil ? undefined : elementText(value) || undefined);
   }
   return values;
 }
 
 /** A native External Credential's token URL, the one place its files name the tenant. */
 function authProviderUrl(xml: string): string | undefined {
-  const parameter = elementsOf(xml)?.find((element) => element.localName === 'externalCredentialParameters' && textOf(child(element, 'parameterType')) === 'AuthProviderUrl');
-  return parameter ? textOf(child(parameter, 'parameterValue')) : undefined;
+  const parameter = elementsOf(xml)?.find((element) => element.localName === 'externalCredentialParameters' && elementText(child(element, 'parameterType')) === 'AuthProviderUrl');
+  return parameter ? elementText(child(parameter, 'parameterValue')) : undefined;
 }
 
 const shown = (value: string | undefined): string => value ?? messages.getMessage('replaced.None');

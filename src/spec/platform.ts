@@ -14,6 +14,10 @@ export const CLOUD_HOSTS: Record<Cloud, { authority: string; graph: string }> = 
   china: { authority: 'login.chinacloudapi.cn', graph: 'microsoftgraph.chinacloudapi.cn' },
 };
 
+const GRAPH_HOSTS = new Set(CLOUDS.map((cloud) => CLOUD_HOSTS[cloud].graph));
+/** Whether a host name is Microsoft Graph in one of the clouds. */
+export const isGraphHost = (hostname: string): boolean => GRAPH_HOSTS.has(hostname);
+
 export type CredentialModel = 'external' | 'legacy';
 /**
  * How tokens are obtained: `plugin`, the Apex Auth. Provider this tool generates; `native`, Salesforce's own

@@ -3,7 +3,7 @@
  * application permissions granted, and is the token meant for the API the Named Credential calls.
  */
 import { Messages } from '@salesforce/core';
-import { CLOUD_HOSTS, CLOUDS } from '../spec/platform.js';
+import { isGraphHost } from '../spec/platform.js';
 import type { FailureCategory } from './checks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -49,7 +49,6 @@ export function aadstsCodeIn(message: string): number | undefined {
 
 /** Microsoft Graph's application id: v1 tokens for Graph carry it as their audience. */
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-const GRAPH_HOSTS = new Set(CLOUDS.map((cloud) => CLOUD_HOSTS[cloud].graph));
 
 function originOf(value: string): string | undefined {
   try {
@@ -67,7 +66,7 @@ function originOf(value: string): string | undefined {
 export function audienceFits(audience: string, endpoint: string | undefined): 'match' | 'mismatch' | 'unknown' {
   const endpointOrigin = endpoint ? originOf(endpoint) : undefined;
   if (!endpointOrigin) return 'unknown';
-  if (audience.toLowerCase() === GRAPH_APP_ID) return GRAPH_HOSTS.has(new URL(endpointOrigin).hostname) ? 'match' : 'mismatch';
+  if (audience.toLowerCase() === GRAPH_APP_ID) return isGraphHost(new URL(endpointOrigin).hostname) ? 'match' : 'mismatch';
   const audienceOrigin = originOf(audience);
   if (!audienceOrigin) return 'unknown';
   return audienceOrigin === endpointOrigin ? 'match' : 'mismatch';

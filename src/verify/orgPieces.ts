@@ -5,13 +5,15 @@
  * (class, record, Named Credential URL, model) feeds the anonymous Apex runs.
  */
 import { Messages, type Connection } from '@salesforce/core';
+import { ensureArray } from '@salesforce/kit';
 import { DEFAULT_PRINCIPAL, FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
 import type { ProviderNames } from '../spec/providerSpec.js';
 import { soqlString } from '../org/orgProfile.js';
-import { asList, listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../org/metadataRead.js';
+import { listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../org/metadataRead.js';
 import { nativeSettings } from '../org/providersInOrg.js';
 import { principalStatus } from '../deploy/principalAuthentication.js';
 import { holdsTokenSecret } from '../deploy/nativeCredentials.js';
+import { sameName } from '../org/salesforceNames.js';
 import { fail, pass, skip, type Check } from './checks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -36,12 +38,11 @@ export type OrgPieces = {
 /** `provider`: the Auth. Provider whose token requests it sends. */
 export type TokenCredentialRequest = { name: string; provider: string; clientId: string; scope?: string; resource?: string };
 
-const same = (a: string | undefined, b: string | undefined): boolean => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 const orgSetup = (id: string, summaryKey: string, tokens: Array<string | number>, fixKey: string, fixTokens: Array<string | number> = []): Check =>
   fail(id, 'org-setup', messages.getMessage(summaryKey, tokens), messages.getMessage(fixKey, fixTokens));
 
 function recordValues(record: Component): Map<string, string | undefined> {
-  const values = asList(record.values as Component | Component[] | undefined);
+  const values = ensureArray(record.values as Component | Component[] | undefined);
   return new Map(values.map((entry) => [textValue(entry.field) ?? '', textValue(entry.value)]));
 }
 
@@ -121,7 +122,7 @@ async function checkRecord(conn: Connection, provider: string, ref: ReturnType<t
     checks.push(orgSetup('metadata-record', 'check.RecordNoSecret', [record], 'fix.Deploy', [provider]));
   } else if (credential.kind === 'certificate' && credential.missing.length > 0) {
     checks.push(orgSetup('metadata-record', 'check.RecordNoCertificate', [record, credential.missing.join(', ')], 'fix.DeployCertificate', [provider]));
-  } else if (!same(named, provider)) {
+  } else if (!sameName(named, provider)) {
     // The plugin builds the callback URL from this value: another name sends the flow to another provider.
     checks.push(orgSetup('metadata-record', 'check.RecordOtherProvider', [record, named ?? '-', provider], 'fix.Deploy', [provider]));
   } else {
@@ -160,12 +161,12 @@ async function checkTokenCredential(conn: Connection, { name, provider }: TokenC
   const params = nc ? parameters(nc, 'namedCredentialParameters') : [];
   const url = params.find((param) => param.parameterType === 'Url')?.parameterValue;
   const authentication = params.find((param) => param.parameterType === 'Authentication')?.externalCredential;
-  const principal = ec && parameters(ec, 'externalCredentialParameters').some((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, DEFAULT_PRINCIPAL));
+  const principal = ec && parameters(ec, 'externalCredentialParameters').some((param) => param.parameterType === 'NamedPrincipal' && sameName(param.parameterName, DEFAULT_PRINCIPAL));
   let problem: string | undefined;
   if (!nc || !ec) problem = messages.getMessage('check.TokenCredentialMissing', [name]);
   else if (textValue(nc.allowMergeFieldsInBody) !== 'true') problem = messages.getMessage('check.TokenCredentialNoMerge', [name]);
-  else if (!same(authentication, name) || textValue(ec.authenticationProtocol) !== 'Custom' || !principal) problem = messages.getMessage('check.TokenCredentialShape', [name, DEFAULT_PRINCIPAL]);
-  else if (!same(url, tokenUrl)) problem = messages.getMessage('check.TokenCredentialUrl', [name, url ?? '-', tokenUrl]);
+  else if (!sameName(authentication, name) || textValue(ec.authenticationProtocol) !== 'Custom' || !principal) problem = messages.getMessage('check.TokenCredentialShape', [name, DEFAULT_PRINCIPAL]);
+  else if (!sameName(url, tokenUrl)) problem = messages.getMessage('check.TokenCredentialUrl', [name, url ?? '-', tokenUrl]);
   if (problem) {
     checks.push(fail('token-credential', 'org-setup', problem, messages.getMessage('fix.DeployAgain')));
     return false;
@@ -205,7 +206,7 @@ async function checkNamedCredential(conn: Connection, names: ProviderNames, chec
   const url = params.find((param) => param.parameterType === 'Url')?.parameterValue ?? textValue(found.endpoint);
   const namedCredential = { name: names.namedCredential, url };
   if (external) {
-    if (!same(external, names.externalCredential)) {
+    if (!sameName(external, names.externalCredential)) {
       checks.push(orgSetup('named-credential', 'check.NamedCredentialOtherCredential', [names.namedCredential, external, names.externalCredential], 'fix.ExternalCredentialFlag'));
       return { model: 'external', namedCredential };
     }
@@ -213,7 +214,7 @@ async function checkNamedCredential(conn: Connection, names: ProviderNames, chec
     return { model: 'external', namedCredential };
   }
   const authProvider = textValue(found.authProvider);
-  if (!same(authProvider, names.name)) {
+  if (!sameName(authProvider, names.name)) {
     checks.push(orgSetup('named-credential', 'check.NamedCredentialOtherProvider', [names.namedCredential, authProvider ?? '-', names.name], 'fix.Deploy', [names.name]));
   } else {
     checks.push(pass('named-credential', messages.getMessage('check.NamedCredentialLegacy', [names.namedCredential, url ?? '-', names.name])));
@@ -223,7 +224,7 @@ async function checkNamedCredential(conn: Connection, names: ProviderNames, chec
 
 function checkNativeCredential(found: Component, variant: string, names: ProviderNames, checks: Check[]): string | undefined {
   const { tokenUrl } = nativeSettings(found);
-  const principal = parameters(found, 'externalCredentialParameters').find((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, names.principal));
+  const principal = parameters(found, 'externalCredentialParameters').find((param) => param.parameterType === 'NamedPrincipal' && sameName(param.parameterName, names.principal));
   if (!tokenUrl) {
     checks.push(orgSetup('external-credential', 'check.NativeIncomplete', [names.externalCredential, variant], 'fix.Deploy', [names.name]));
   } else if (!principal) {
@@ -242,8 +243,8 @@ function checkExternalCredential(found: Component | undefined, names: ProviderNa
   }
   const params = parameters(found, 'externalCredentialParameters');
   const authProvider = params.find((param) => param.parameterType === 'AuthProvider')?.authProvider;
-  const principal = params.find((param) => param.parameterType === 'NamedPrincipal' && same(param.parameterName, names.principal));
-  if (!same(authProvider, names.name)) {
+  const principal = params.find((param) => param.parameterType === 'NamedPrincipal' && sameName(param.parameterName, names.principal));
+  if (!sameName(authProvider, names.name)) {
     checks.push(orgSetup('external-credential', 'check.ExternalCredentialOtherProvider', [names.externalCredential, authProvider ?? '-', names.name], 'fix.Deploy', [names.name]));
     return false;
   }
@@ -263,15 +264,15 @@ async function checkPermissionSet(conn: Connection, names: ProviderNames, userna
     return;
   }
   const granted = (principal: string): boolean =>
-    asList(found.externalCredentialPrincipalAccesses as Component | Component[] | undefined).some(
-      (entry) => same(textValue(entry.externalCredentialPrincipal), principal) && textValue(entry.enabled) === 'true'
+    ensureArray(found.externalCredentialPrincipalAccesses as Component | Component[] | undefined).some(
+      (entry) => sameName(textValue(entry.externalCredentialPrincipal), principal) && textValue(entry.enabled) === 'true'
     );
   // The token credential's principal too: whoever's callout makes the plugin refresh runs its token request.
   const wanted = [principalAccessName(names.externalCredential, names.principal), ...(tokenCredential ? [principalAccessName(tokenCredential, DEFAULT_PRINCIPAL)] : [])];
   const missing = wanted.find((principal) => !granted(principal));
   const access = missing ?? wanted.join(', ');
   const grants = missing === undefined;
-  const objectAccess = asList(found.objectPermissions as Component | Component[] | undefined).some(
+  const objectAccess = ensureArray(found.objectPermissions as Component | Component[] | undefined).some(
     (entry) => textValue(entry.object) === 'UserExternalCredential' && textValue(entry.allowRead) === 'true'
   );
   if (!grants || !objectAccess) {
