@@ -14,6 +14,7 @@ import { referencedMessage, referencesTo } from './references.js';
 import { connectProtocol, externalCredentialProblems, protocolVariant } from './externalCredential.js';
 import { type ConnectReply, deleteCredential, getCredential, saveCredential } from './credentials.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
+import { advanceRetrieve, newRetrieveJob, parseRetrieveRequest, requestFault, RetrieveJob, retrieveResultXml } from './retrieve.js';
 import { runSoql, SObjectDef, SoqlError, SRecord } from './soql.js';
 import { sortBySchema, validateElement } from './validate.js';
 import { child, childrenNamed, childText, el, esc, parseXml, serialize, XNode, xsiType } from './xml.js';
@@ -44,6 +45,7 @@ export class EmulatorServer {
   public readonly org: Org;
   public instanceUrl = '';
   public readonly deploys = new Map<string, DeployJob>();
+  public readonly retrieves = new Map<string, RetrieveJob>();
   private server?: Server;
   private readonly pendingAuth = new Map<string, { externalCredential: string; principalName: string; returnUrl: string }>();
   /** one-time frontdoor passwords issued by /services/oauth2/singleaccess: otp -> session token */
@@ -201,7 +203,7 @@ export class EmulatorServer {
     if ((m = /^\/sobjects\/(\w+)\/([^/]+)$/.exec(rest))) {
       const [type, id] = [m[1], m[2]];
       if (method === 'DELETE') return { operation: 'delete', run: () => this.deleteRecord(ctx, type, id) };
-      return { operation: 'retrieve', run: (_u, v) => this.retrieveRecord(ctx, type, id, v) };
+      return { operation: 'retrieveRecord', run: (_u, v) => this.retrieveRecord(ctx, type, id, v) };
     }
     if ((m = /^\/named-credentials\/external-credentials\/([^/]+)$/.exec(rest)) && method === 'GET') {
       const name = decodeURIComponent(m[1]);
@@ -308,6 +310,21 @@ export class EmulatorServer {
         return this.deleteMetadata(ctx, op, respond);
       case 'describeMetadata':
         return respond(this.describeMetadata(version));
+      case 'retrieve': {
+        const request = parseRetrieveRequest(op);
+        const fault = requestFault(request);
+        if (fault) return soapFault(ctx.res, fault.startsWith('INVALID_OPERATION') ? 'sf:INVALID_OPERATION' : 'soapenv:Client', fault);
+        const job = newRetrieveJob(request);
+        this.retrieves.set(job.id, job);
+        return respond(`<result>${el('done', false)}${el('id', job.id)}${el('state', 'Queued')}</result>`);
+      }
+      case 'checkRetrieveStatus': {
+        const id = childText(op, 'asyncProcessId') ?? '';
+        const job = this.retrieves.get(id) ?? [...this.retrieves.values()].find((j) => j.id.slice(0, 15) === id.slice(0, 15));
+        if (!job) return soapFault(ctx.res, 'sf:INVALID_CROSS_REFERENCE_KEY', 'INVALID_CROSS_REFERENCE_KEY: invalid cross reference id');
+        await advanceRetrieve(this.org, job, this.opts.queuedPolls ?? 1, this.opts.inProgressPolls ?? 1);
+        return respond(`<result>${retrieveResultXml(this.org, job, !['false', '0'].includes(childText(op, 'includeZip') ?? 'true'))}</result>`);
+      }
       default:
         return soapFault(ctx.res, 'sf:INVALID_OPERATION', `INVALID_OPERATION: the emulator does not implement ${op.name}`);
     }
