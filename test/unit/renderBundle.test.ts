@@ -241,8 +241,11 @@ describe('renderBundle', () => {
     expect(plugin).toContain("Crypto.signWithCertificate('RSA-SHA256', data, certificateName)");
     expect(plugin).toContain("config.get('Auth_Method__c')");
     expect(plugin).toContain("requireValue(config, 'Certificate_Thumbprint__c')");
-    // Only the endpoint is ever logged: no debug statement mentions the body, the secret or the assertion.
+    // One debug statement, fed endpoints, statuses and failure messages: never the body, the secret, the assertion or the token.
     const debugs = plugin.split('\n').filter((line) => line.includes('System.debug('));
-    expect(debugs).toEqual([expect.stringContaining("'Requesting a client_credentials token from ' + tokenUrl")]);
+    expect(debugs).toEqual([expect.stringContaining("System.debug(level, 'AzureClientCredentialsProvider: ' + line)")]);
+    const logged = [...plugin.matchAll(/logLine\(LoggingLevel\.\w+,[^;]*;/g)].map((m) => m[0]);
+    expect(logged.length).toBeGreaterThanOrEqual(3);
+    for (const call of logged) expect(call).not.toMatch(/\bbody\b|clientSecret|assertion|\baccessToken\b/i);
   });
 });
