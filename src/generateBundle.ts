@@ -110,10 +110,6 @@ export async function generateBundle(input: BundleInput, outputDir: string, secr
     },
   });
   for (const warning of warnings) options.onWarning?.(warning);
-  // An org refuses a Custom Auth. Provider without an execution user; deploy fills it in, files deployed by hand do not.
-  for (const provider of spec.providers) {
-    if (provider.mode === 'plugin' && !provider.executionUser) options.onWarning?.(messages.getMessage('warning.NoExecutionUser', [provider.name]));
-  }
   const project = (await sfdxProjectOf(outputDir)) ? undefined : minimalProject(outputDir, spec.apiVersion);
   return {
     outputDir,
