@@ -148,6 +148,42 @@ const FORMAT_CHAR = /\p{Cf}/u;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** A status code as people write one: three digits, no sign, exponent, base prefix or leading zero. */
 const STATUS_CODE = /^\d{3}$/;
+/**
+ * A client id off Entra, as Okta (20 characters, 0oa...), Keycloak (any string) or ADFS (a GUID or a string) issue
+ * them: RFC 6749 Appendix A.1 allows any visible ASCII (VSCHAR); a space is refused too, since it would be invisible
+ * in messages and trimmed by hand-written files. 255 is the custom metadata text field that holds it.
+ */
+const CLIENT_ID_OFF_ENTRA = /^[\x21-\x7E]{1,255}$/;
+/** Entra's token paths, v2 and v1: on a loopback host they stand for Entra in a local check (a fake Entra). */
+const ENTRA_TOKEN_PATH = /\/oauth2\/(?:v2\.0\/)?token$/;
+const ENTRA_HOSTS = new Set(Object.values(CLOUD_HOSTS).map((hosts) => hosts.authority));
+
+/**
+ * True when --token-url names a token server other than Microsoft Entra's (Okta, Keycloak, PingFederate, ADFS): its
+ * host is no Entra login host of any --cloud. Such a provider gets no Microsoft default (Graph scope or endpoint) and
+ * its client id need not be a GUID. An unparsable URL counts as Entra here; its own check reports it.
+ */
+export function isOffEntra(tokenUrl: string | undefined): boolean {
+  if (tokenUrl === undefined) return false;
+  let url: URL;
+  try {
+    url = new URL(tokenUrl.trim());
+  } catch {
+    return false;
+  }
+  if (ENTRA_HOSTS.has(url.hostname.toLowerCase())) return false;
+  return !(LOOPBACK.has(url.hostname) && ENTRA_TOKEN_PATH.test(url.pathname));
+}
+
+/**
+ * The refresh codes an External Credential takes: "4xx, 6xx, 7xx, 8xx, and 9xx HTTP status codes ... in addition to
+ * the standard 401" (Metadata API Developer Guide, ExternalCredential, ExternalCredentialParamType
+ * AdditionalRefreshStatusCode). 5xx is not among them; 401 always refreshes, so listing it is refused as a mistake.
+ */
+export function isRefreshStatusCode(code: number): boolean {
+  const hundreds = Math.floor(code / 100);
+  return Number.isInteger(code) && code !== 401 && (hundreds === 4 || (hundreds >= 6 && hundreds <= 9));
+}
 
 type Problem = { flag: string; key: string; tokens: Array<string | number> };
 
@@ -172,6 +208,11 @@ class Checker {
   public provider = 0;
 
   public constructor(private readonly naming: FieldNaming = (field): string => FLAG_OF[field]) {}
+
+  /** How messages name a field of the provider being checked: its flag, or its place in a config file. */
+  public nameOf(field: Field): string {
+    return this.naming(field, this.provider);
+  }
 
   public fail(field: Field, key: string, ...tokens: Array<string | number>): undefined {
     this.problems.push({ flag: this.naming(field, this.provider), key, tokens });
@@ -204,6 +245,13 @@ class Checker {
   public guid(field: Field, value: string | undefined): string | undefined {
     if (value === undefined) return undefined;
     return GUID.test(value) ? value.toLowerCase() : this.fail(field, 'error.Guid', shown(value));
+  }
+
+  /** A GUID on Entra; off Entra, what that server issues, kept as typed (case can matter there). */
+  public clientId(value: string | undefined, offEntra: boolean): string | undefined {
+    if (!offEntra) return this.guid('clientId', value);
+    if (value === undefined) return undefined;
+    return CLIENT_ID_OFF_ENTRA.test(value) ? value : this.fail('clientId', 'error.ClientIdOffEntra', shown(value));
   }
 
   /**
@@ -256,9 +304,11 @@ function apiVersionOf(check: Checker, raw: string | undefined, model: Credential
   return value;
 }
 
-function tenantOf(check: Checker, raw: string | undefined): string | undefined {
+function tenantOf(check: Checker, raw: string | undefined, offEntra = false): string | undefined {
   const value = check.text('tenantId', raw);
   if (value === undefined) return undefined;
+  // Off Entra nothing reads a tenant: refused rather than carried along meaning nothing.
+  if (offEntra) return check.fail('tenantId', 'error.TenantOffEntra');
   if (GUID.test(value)) return value.toLowerCase();
   if (DOMAIN.test(value)) return value.toLowerCase();
   return check.fail('tenantId', 'error.Tenant', shown(value));
@@ -314,7 +364,10 @@ function tokenEndpointOf(
     if (!url) return undefined;
     const tokenUrl = check.fits('tokenUrl', url.href, TEXT_FIELD_MAX);
     if (!tokenUrl) return undefined;
-    const kind: TokenEndpointKind = url.pathname.endsWith('/oauth2/v2.0/token')
+    // ADFS's /adfs/oauth2/token is shaped like Entra's v1 path; only Entra's hosts get Entra's rules.
+    const kind: TokenEndpointKind = isOffEntra(url.href)
+      ? 'custom'
+      : url.pathname.endsWith('/oauth2/v2.0/token')
       ? 'entra-v2'
       : url.pathname.endsWith('/oauth2/token')
         ? 'entra-v1'
@@ -377,11 +430,15 @@ function tokenRequestOf(check: Checker, input: ProviderInput, cloud: Cloud, tena
 
   const resource = check.fits('resource', check.text('resource', input.resource), TEXT_FIELD_MAX);
   if (resource !== undefined && !SCOPE_TOKEN.test(resource)) check.fail('resource', 'error.Resource', shown(resource));
-  const defaultScope = resource === undefined ? `https://${CLOUD_HOSTS[cloud].graph}/.default` : undefined;
+  // Off Entra there is no Microsoft default: no scope is sent unless given (RFC 6749 4.4.2 makes it optional).
+  const offEntra = isOffEntra(input.tokenUrl);
+  const defaultScope = resource === undefined && !offEntra ? `https://${CLOUD_HOSTS[cloud].graph}/.default` : undefined;
   const scope = scopeOf(check, input.scope, token?.kind === 'entra-v2') ?? (input.scope === undefined ? defaultScope : undefined);
   // The cap applies to what is written: the parser's href, percent-encoded.
   const given = input.endpoint !== undefined ? check.httpsUrl('endpoint', check.text('endpoint', input.endpoint))?.href.replace(/\/$/, '') : undefined;
-  const endpoint = input.endpoint !== undefined ? check.fits('endpoint', given, ENDPOINT_MAX) : endpointFrom(resource ?? scope);
+  // An API's URL follows from Entra's <resource>/.default convention only; off Entra it is always given.
+  const derived = offEntra ? undefined : endpointFrom(resource ?? scope);
+  const endpoint = input.endpoint !== undefined ? check.fits('endpoint', given, ENDPOINT_MAX) : derived;
   return { token, resource, scope, endpoint, resourceOrScope: resource ?? scope };
 }
 
@@ -410,11 +467,13 @@ function externalPiecesOf(
     : undefined;
 
   const refreshStatusCodes: number[] = [];
-  for (const raw of external ? input.refreshStatusCodes ?? [] : []) {
+  // Setup's "Additional Status Codes for Token Refresh" takes a comma list, so a flag value may be one too.
+  const given = (external ? input.refreshStatusCodes ?? [] : []).flatMap((raw): Array<string | number> => (typeof raw === 'number' ? [raw] : raw.split(',')));
+  for (const raw of given) {
     // Number() would read 0x193 as 403 and 4e2 as 400; a config file's numbers are already numbers.
     const digits = typeof raw === 'number' ? String(raw) : raw.trim();
     const code = STATUS_CODE.test(digits) ? Number(digits) : NaN;
-    if (!Number.isInteger(code) || code < 400 || code > 599 || code === 401) {
+    if (!isRefreshStatusCode(code)) {
       check.fail('refreshStatusCodes', 'error.RefreshStatusCode', shown(String(raw)));
     } else if (!refreshStatusCodes.includes(code)) {
       refreshStatusCodes.push(code);
@@ -439,14 +498,21 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
   const label = check.fits('label', check.text('label', input.label) ?? name, LABEL_MAX);
   const model = check.oneOf('model', input.model, CREDENTIAL_MODELS, 'external');
   const cloud = check.oneOf('cloud', input.cloud, CLOUDS, 'global');
-  const tenantId = tenantOf(check, input.tenantId);
-  const clientId = check.guid('clientId', check.required('clientId', input.clientId));
+  const offEntra = isOffEntra(input.tokenUrl);
+  const tenantId = tenantOf(check, input.tenantId, offEntra);
+  const clientId = check.clientId(check.required('clientId', input.clientId), offEntra);
 
   const request = tokenRequestOf(check, input, cloud, tenantId);
   const { token, resource, scope } = request;
   // A refused --endpoint has its own message; only a missing one needs this.
+  const missing = input.endpoint === undefined && request.endpoint === undefined;
   const endpoint =
-    request.endpoint ?? (input.endpoint === undefined && request.resourceOrScope !== undefined ? check.fail('endpoint', 'error.EndpointRequired') : undefined);
+    request.endpoint ??
+    (missing && offEntra && token
+      ? check.fail('endpoint', 'error.EndpointOffEntra', new URL(token.tokenUrl).host, check.nameOf('scope'))
+      : missing && request.resourceOrScope !== undefined
+        ? check.fail('endpoint', 'error.EndpointRequired')
+        : undefined);
 
   const executionUser = check.fits('executionUser', check.text('executionUser', input.executionUser), USERNAME_MAX);
   if (executionUser !== undefined && !USERNAME.test(executionUser)) {
@@ -537,8 +603,9 @@ export type TokenRequestSpec = {
 export function parseTokenRequestSpec(input: ProviderInput): TokenRequestSpec {
   const check = new Checker();
   const cloud = check.oneOf('cloud', input.cloud, CLOUDS, 'global');
-  const tenantId = tenantOf(check, input.tenantId);
-  const clientId = check.guid('clientId', check.required('clientId', input.clientId));
+  const offEntra = isOffEntra(input.tokenUrl);
+  const tenantId = tenantOf(check, input.tenantId, offEntra);
+  const clientId = check.clientId(check.required('clientId', input.clientId), offEntra);
   const { token, scope, resource, endpoint } = tokenRequestOf(check, input, cloud, tenantId, true);
   if (check.problems.length > 0 || !clientId || !token) throw specError(check.problems);
   return { tenantId, clientId, tokenUrl: token.tokenUrl, tokenEndpoint: token.kind, scope, resource, endpoint };

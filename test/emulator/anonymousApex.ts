@@ -15,6 +15,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { ApexOutcome, Org } from './org.js';
+import { additionalRefreshCodes } from './providerRules.js';
 import { childrenNamed, childText, type XNode } from './xml.js';
 import { CLIENT_SECRET_VARIANTS, credentialStatus, parameterValue, protocolVariant } from './externalCredential.js';
 import { mergeCredentialFields } from './mergeFields.js';
@@ -191,10 +192,7 @@ export async function runAnonymousModel(org: Org, source: string, userId: string
     } else {
       authorized = org.configuredPrincipals.has(key);
     }
-    const extra = childrenNamed(tree, 'externalCredentialParameters')
-      .filter((p) => childText(p, 'parameterType') === 'AdditionalRefreshStatusCode')
-      .map((p) => Number(childText(p, 'parameterValue')));
-    refreshCodes = [401, ...extra];
+    refreshCodes = [401, ...additionalRefreshCodes(tree)];
   }
   const url = `${base.replace(/\/$/, '')}${path}`;
   const allows = (element: string): boolean => childText(nc.tree, element) === 'true';

@@ -12,6 +12,7 @@ import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { child, childrenNamed, childText, isNil, MD_NS, parseXml, XmlParseError, XNode } from './xml.js';
 import { validateElement } from './validate.js';
 import { externalCredentialProblems } from './externalCredential.js';
+import { providerValueProblems } from './providerRules.js';
 
 export type DeployOptions = {
   checkOnly: boolean;
@@ -290,6 +291,7 @@ export function runDeploy(org: Org, job: DeployJob): void {
       fail(c.type, c.fullName, c.fileName, problem, node?.line, node?.col);
       c.failed = true;
     };
+    for (const p of providerValueProblems(c.type, t)) err(p.message, p.node);
     switch (c.type) {
       case 'AuthProvider': {
         const plugin = childText(t, 'plugin');

@@ -12,6 +12,7 @@ import { parseAnonymousApex } from './apex.js';
 import { debugLog, runAnonymousModel, unknownType } from './anonymousApex.js';
 import { referencedMessage, referencesTo } from './references.js';
 import { connectProtocol, externalCredentialProblems, protocolVariant } from './externalCredential.js';
+import { providerValueProblems } from './providerRules.js';
 import { type ConnectReply, deleteCredential, getCredential, saveCredential } from './credentials.js';
 import { CHILD_TYPES, fileNameOf, newId, TYPES } from './registry.js';
 import { advanceRetrieve, newRetrieveJob, parseRetrieveRequest, requestFault, RetrieveJob, retrieveResultXml } from './retrieve.js';
@@ -529,6 +530,7 @@ export class EmulatorServer {
   private crudCrossRefs(type: string, t: XNode): Array<{ message: string; statusCode: string }> {
     const errs: Array<{ message: string; statusCode: string }> = [];
     const bad = (message: string): number => errs.push({ message, statusCode: 'FIELD_INTEGRITY_EXCEPTION' });
+    for (const p of providerValueProblems(type, t)) bad(p.message);
     if (type === 'AuthProvider') {
       const plugin = childText(t, 'plugin');
       if (plugin && !this.org.apexClass(plugin)) bad(`In field: plugin - no ApexClass named ${plugin} found`);
