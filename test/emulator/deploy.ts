@@ -13,6 +13,8 @@ import { child, childrenNamed, childText, isNil, MD_NS, parseXml, XmlParseError,
 import { validateElement } from './validate.js';
 import { externalCredentialProblems } from './externalCredential.js';
 import { providerValueProblems } from './providerRules.js';
+import { versionTable } from './versions.js';
+import { isStandardObject } from './standardObjects.js';
 
 export type DeployOptions = {
   checkOnly: boolean;
@@ -115,11 +117,24 @@ type Candidate = {
   apex?: ApexClassInfo;
   /** for CustomField candidates: the field element; for CustomObject: whether object-level props are deployed */
   objectProps?: boolean;
+  /** its package.xml's <version>: the version its file is judged by */
+  apiVersion: number;
   failed: boolean;
 };
 
+/**
+ * A package.xml <version> an org takes: a release number such as 64.0, not above the org's newest. Orgs answer
+ * others with "Invalid version specified:63.0" (forcedotcom/cli#27, #2494, #3046); the lowest accepted is not
+ * settled (20.0 here, as the emulator's REST API).
+ */
+function packageVersion(text: string | undefined, maxApiVersion: number): number | undefined {
+  if (!/^\d{2,3}\.0$/.test(text ?? '')) return undefined;
+  const v = Number(text);
+  return v >= 20 && v <= maxApiVersion ? v : undefined;
+}
+
 /** Runs the deploy to completion, filling job.messages/tests/status; commits unless checkOnly or failed. */
-export function runDeploy(org: Org, job: DeployJob): void {
+export function runDeploy(org: Org, job: DeployJob, maxApiVersion = 64): void {
   const now = new Date().toISOString();
   const msgs: DeployMessage[] = [];
   const fail = (type: string, fullName: string, fileName: string, problem: string, line?: number, col?: number): void => {
@@ -170,17 +185,24 @@ export function runDeploy(org: Org, job: DeployJob): void {
     }
     const pkgProblems = pkg.name !== 'Package' || pkg.ns !== MD_NS
       ? [{ message: `Error parsing file: root element must be {${MD_NS}}Package`, line: pkg.line, col: pkg.col }]
-      : validateElement(pkg, 'Package', org.schema);
+      : validateElement(pkg, 'Package', org.schema, { checkOrder: false });
     if (pkgProblems.length > 0) {
       const p = pkgProblems[0];
       fail('', 'package.xml', pkgFile, p.message.startsWith('Required') ? p.message : `Error parsing file: ${p.message}`, p.line, p.col);
+      continue;
+    }
+    const versionText = childText(pkg, 'version');
+    const apiVersion = packageVersion(versionText, maxApiVersion);
+    if (apiVersion === undefined) {
+      fail('', 'package.xml', pkgFile, `Invalid version specified:${versionText ?? ''}`, child(pkg, 'version')?.line, child(pkg, 'version')?.col);
       continue;
     }
     msgs.push({ changed: false, componentType: '', created: false, createdDate: now, deleted: false, fileName: pkgFile, fullName: 'package.xml', success: true });
     for (const t of childrenNamed(pkg, 'types')) {
       const typeName = childText(t, 'name') ?? '';
       const members = childrenNamed(t, 'members').map((m) => m.text);
-      if (!TYPES[typeName] && !CHILD_TYPES[typeName]) {
+      // a type younger than the package's version is as unknown to it as a misspelt one (wording not settled)
+      if ((!TYPES[typeName] && !CHILD_TYPES[typeName]) || !versionTable().validIn(apiVersion, typeName)) {
         fail('', 'package.xml', pkgFile, `Unknown type name '${typeName}' specified in package.xml`);
         continue;
       }
@@ -191,7 +213,7 @@ export function runDeploy(org: Org, job: DeployJob): void {
           fail('', 'package.xml', pkgFile, `An object '${member}' of type ${typeName} was named in package.xml, but was not found in zipped directory`);
           continue;
         }
-        cands.push({ type: typeName, fullName: member, fileName, failed: false });
+        cands.push({ type: typeName, fullName: member, fileName, apiVersion, failed: false });
       }
     }
   }
@@ -210,7 +232,10 @@ export function runDeploy(org: Org, job: DeployJob): void {
           const tree = parseXml(buf.toString('utf8'));
           const problems = tree.name !== rootType || tree.ns !== MD_NS
             ? [{ message: `Error parsing file: Element {${tree.ns ?? ''}}${tree.name} invalid at this location`, line: tree.line, col: tree.col }]
-            : validateElement(tree, rootType, org.schema).map((p) => ({ ...p, message: p.message.startsWith('Required') ? p.message : `Error parsing file: ${p.message}` }));
+            : validateElement(tree, rootType, org.schema, { checkOrder: false, apiVersion: c.apiVersion }).map((p) => ({
+              ...p,
+              message: p.message.startsWith('Required') || p.message.startsWith('Property ') ? p.message : `Error parsing file: ${p.message}`,
+            }));
           parsedFiles.set(path, problems.length ? new XmlParseError(problems[0].message, problems[0].line, problems[0].col) : tree);
         } catch (e) {
           const pe = e as XmlParseError;
@@ -312,6 +337,10 @@ export function runDeploy(org: Org, job: DeployJob): void {
             err(`In field: customMetadataTypeRecord - no CustomMetadata named ${cmdt} found`, child(t, 'customMetadataTypeRecord'));
           }
         }
+        const handler = childText(t, 'registrationHandler');
+        if (handler && !exists('ApexClass', handler)) {
+          err(`In field: registrationHandler - no ApexClass named ${handler} found`, child(t, 'registrationHandler'));
+        }
         const execUser = childText(t, 'executionUser');
         if (execUser) {
           const u = org.userByUsername(execUser);
@@ -336,6 +365,12 @@ export function runDeploy(org: Org, job: DeployJob): void {
           const ap = childText(p, 'authProvider');
           if (!ap || !exists('AuthProvider', ap)) err(`In field: authProvider - no AuthProvider named ${ap ?? ''} found`, child(p, 'authProvider') ?? p);
         }
+        for (const p of childrenNamed(t, 'externalCredentialParameters')) {
+          if (childText(p, 'parameterType') !== 'SigningCertificate') continue;
+          // certificates live in Certificate and Key Management, not in a deploy: only the org's count
+          const cert = childText(p, 'certificate') ?? childText(p, 'parameterValue') ?? '';
+          if (!org.hasCertificate(cert)) err(`In field: certificate - no Certificate named ${cert} found`, child(p, 'certificate') ?? p);
+        }
         for (const p of externalCredentialProblems(t)) err(p.message, p.node);
         break;
       }
@@ -350,6 +385,20 @@ export function runDeploy(org: Org, job: DeployJob): void {
         for (const a of childrenNamed(t, 'classAccesses')) {
           const cls = childText(a, 'apexClass') ?? '';
           if (!exists('ApexClass', cls)) err(`In field: apexClass - no ApexClass named ${cls} found`, child(a, 'apexClass'));
+        }
+        for (const a of childrenNamed(t, 'objectPermissions')) {
+          const obj = childText(a, 'object') ?? '';
+          if (!isStandardObject(obj) && !exists('CustomObject', obj)) err(`In field: object - no CustomObject named ${obj} found`, child(a, 'object'));
+        }
+        for (const a of childrenNamed(t, 'fieldPermissions')) {
+          const ref = childText(a, 'field') ?? '';
+          const [obj, field] = ref.split('.');
+          const objectKnown = isStandardObject(obj) || exists('CustomObject', obj);
+          // standard fields of standard objects are not modeled; custom fields must exist in the org or the deploy
+          const standardField = isStandardObject(obj) && field !== undefined && !/__c$/i.test(field);
+          const fieldKnown = objectKnown && field !== undefined &&
+            (standardField || objectFields(obj).some((f) => childText(f, 'fullName')?.toLowerCase() === field.toLowerCase()));
+          if (!fieldKnown) err(`In field: field - no CustomField named ${ref} found`, child(a, 'field'));
         }
         for (const a of childrenNamed(t, 'customMetadataTypeAccesses')) {
           const n = childText(a, 'name') ?? '';

@@ -81,6 +81,8 @@ export class Org {
   public readonly principalTokens = new Map<string, { accessToken: string; expiresAt: number }>();
   /** problems deploys report for components: key `${type}:${fullName}` (lower case) */
   public readonly rejections = new Map<string, string>();
+  /** developer names (lower case) of the certificates in Setup > Certificate and Key Management; a new org has none */
+  public readonly certificates = new Set<string>();
   /** code coverage per class name (lower case) in percent; default 100 */
   public readonly coverage = new Map<string, number>();
   private readonly apexQueue: ApexOutcome[] = [];
@@ -147,6 +149,19 @@ export class Org {
     const key = `${type}:${fullName}`.toLowerCase();
     if (problem === undefined) this.rejections.delete(key);
     else this.rejections.set(key, problem);
+  }
+
+  /**
+   * A certificate in the org's Certificate and Key Management, as an admin creates or imports it there. Certificates
+   * are not deployable metadata here, so deploys that name one (an External Credential's SigningCertificate) need
+   * this first.
+   */
+  public addCertificate(name: string): void {
+    this.certificates.add(name.toLowerCase());
+  }
+
+  public hasCertificate(name: string): boolean {
+    return this.certificates.has(name.toLowerCase());
   }
 
   public setCoverage(className: string, percent: number): void {

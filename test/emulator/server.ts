@@ -404,7 +404,7 @@ export class EmulatorServer {
       job.status = 'InProgress';
       return;
     }
-    runDeploy(this.org, job);
+    runDeploy(this.org, job, Number(this.apiVersion));
     // A real deploy finishes on its own, polled or not: it was done once its duration had passed and the polls it
     // had to stay in progress for had been answered, which may be well before this poll asked.
     job.completedDate = new Date(Math.max(readyAt, previousPoll)).toISOString();

@@ -1,11 +1,22 @@
 /**
  * Schema validation of a metadata element tree against the emulator's v64.0 type table: element names,
- * sequence order (optional: SOAP CRUD calls are order-tolerant here), occurrence limits, required elements,
- * enum values and the primitive types boolean/int/long/double. Children of complex types the table does not
- * describe (e.g. CustomObject.listViews) are accepted without inspection.
+ * sequence order (optional: deploys and SOAP CRUD calls are order-tolerant, as orgs are), occurrence limits,
+ * required elements, enum values and the primitive types boolean/int/long/double. Given an API version, elements
+ * are also judged by it (schema/versions.txt). Children of complex types the table does not describe (e.g.
+ * CustomObject.listViews) are accepted without inspection.
  */
 import { MetadataSchema } from './schema.js';
+import { versionTable } from './versions.js';
 import { MD_NS, XNode } from './xml.js';
+
+export type ValidateOptions = {
+  checkOrder: boolean;
+  /** the package's API version: elements added later or removed by then are refused */
+  apiVersion?: number;
+};
+
+/** What an org answers for an element its package's version does not have (e.g. "Property 'status' not valid in version 43.0"). */
+export const notValidInVersion = (element: string, version: number): string => `Property '${element}' not valid in version ${version.toFixed(1)}`;
 
 export type Problem = { message: string; line?: number; col?: number };
 
@@ -33,8 +44,9 @@ export function validateElement(
   node: XNode,
   typeName: string,
   schema: MetadataSchema,
-  opts: { checkOrder: boolean } = { checkOrder: true }
+  opts: ValidateOptions = { checkOrder: true }
 ): Problem[] {
+  const versions = versionTable();
   const fields = schema.fields(typeName);
   if (!fields) return [];
   const problems: Problem[] = [];
@@ -47,6 +59,14 @@ export function validateElement(
     const i = index.get(c.name);
     const wrongNs = c.ns !== null && c.ns !== MD_NS;
     const free = positionFree?.has(c.name) ?? false;
+    const version = opts.apiVersion;
+    // an element the v64.0 schema no longer has, valid in the versions before its removal
+    const gone = i === undefined && !wrongNs && version !== undefined ? versions.span(typeName, c.name) : undefined;
+    if (gone?.xsdType) {
+      if (!versions.validIn(version!, typeName, c.name)) problems.push({ message: notValidInVersion(c.name, version!), ...at });
+      else problems.push(...validateValue(c, gone.xsdType, schema, opts));
+      continue;
+    }
     if (i === undefined || wrongNs || (opts.checkOrder && !free && i < last)) {
       problems.push({ message: `Element {${c.ns ?? ''}}${c.name} invalid at this location in type ${typeName}`, ...at });
       continue;
@@ -59,6 +79,10 @@ export function validateElement(
       continue;
     }
     if (!free) last = Math.max(last, i);
+    if (version !== undefined && !versions.validIn(version, typeName, c.name)) {
+      problems.push({ message: notValidInVersion(c.name, version), ...at });
+      continue;
+    }
     problems.push(...validateValue(c, f.type, schema, opts));
   }
   for (const f of fields) {
@@ -69,7 +93,7 @@ export function validateElement(
   return problems;
 }
 
-function validateValue(node: XNode, type: string, schema: MetadataSchema, opts: { checkOrder: boolean }): Problem[] {
+function validateValue(node: XNode, type: string, schema: MetadataSchema, opts: ValidateOptions): Problem[] {
   const at = { line: node.line, col: node.col };
   const local = type.split(':')[1] ?? type;
   if (type.startsWith('tns:')) {
