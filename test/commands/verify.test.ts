@@ -15,6 +15,7 @@ import type { Emulator } from '../emulator/index.js';
 import type { CalloutRequest } from '../emulator/anonymousApex.js';
 import type { StoredComponent } from '../emulator/org.js';
 import { loginAs } from '../helpers/orgLogin.js';
+import { playPluginToken } from '../helpers/pluginToken.js';
 import { filesContaining, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { certificateFlags, CLIENT_ID, HOSTILE_SECRET, TENANT, validFlags } from '../helpers/values.js';
 
@@ -205,6 +206,8 @@ describe('verify: the in-org check against the emulator', () => {
 
   beforeAll(async () => {
     ({ emu } = await start({ username: `admin@${alias}.example.com` }));
+    // The emulator runs no Apex: the plugin's refresh (the token-in-org check) is played as returning a token.
+    playPluginToken(emu.org);
     // The org's token requests through the token credential reach a fake Entra endpoint; API callouts, the responder.
     tokenEndpoint = await startFakeEntra({ apps: [{ tenantId: TENANT, clientId: CLIENT_ID, secret: HOSTILE_SECRET, roles: ['Organization.Read.All'] }] });
     emu.org.routeOutbound('https://login.microsoftonline.com', new URL(tokenEndpoint.tokenUrl(TENANT)).origin);
@@ -365,7 +368,7 @@ describe('verify: the in-org check against the emulator', () => {
       expect(check(unwritable, 'token-in-org')?.debugLog).toBeUndefined();
       expect(check(unwritable, 'callout')).toMatchObject({ status: 'pass' });
     } finally {
-      emu.org.setApexOutcome(() => undefined);
+      playPluginToken(emu.org);
     }
   });
 
@@ -431,6 +434,8 @@ describe('verify: a certificate provider in the org', () => {
 
   beforeAll(async () => {
     ({ emu } = await start({ username: `admin@${alias}.example.com` }));
+    // The emulator runs no Apex: the plugin's refresh (the token-in-org check) is played as returning a token.
+    playPluginToken(emu.org);
     await loginAs(emu, alias);
     const deployed = await runCliAsync('deploy', ['--target-org', alias, ...certificateFlags, '--headless-auth', '--json'], env);
     if (deployed.status !== 0) throw new Error(`deploy failed: ${deployed.stdout}${deployed.stderr}`);
@@ -507,7 +512,7 @@ describe('verify: a certificate provider in the org', () => {
       expect(check(run, 'token-in-org')).toMatchObject({ status: 'fail', category: 'org-setup', summary: expect.stringContaining('certificate Entra_Signing') });
       expect(check(run, 'token-in-org')?.fix).toMatch(/Certificate and Key Management/);
     } finally {
-      emu.org.setApexOutcome(() => undefined);
+      playPluginToken(emu.org);
     }
   });
 });
@@ -518,6 +523,7 @@ describe('verify: a legacy Named Credential', () => {
 
   it('checks the legacy pieces and calls through the Named Credential', async () => {
     ({ emu } = await start({ username: 'admin@verifylegacy.example.com' }));
+    playPluginToken(emu.org);
     await loginAs(emu, 'verifylegacy');
     const env = { HOME: process.env.HOME, AZURE_CLIENT_SECRET: HOSTILE_SECRET };
     const deployed = await runCliAsync('deploy', ['--target-org', 'verifylegacy', ...validFlags, '--model', 'legacy', '--json'], env);

@@ -11,7 +11,10 @@
  * - for a native OAuth client-credentials External Credential, the org fetches the token itself: a real HTTP POST of
  *   the client_credentials grant to its AuthProviderUrl with the principal's Connect credentials, cached per
  *   principal until it expires, fetched anew for the retry; a refused token request fails the callout;
- * - anything else: the outcome a test scripted (`setApexOutcome`), or success.
+ * - anything else (a block that runs a class of the org, reads custom metadata, does DML or SOQL, or makes no callout
+ *   through a `callout:` literal): the outcome a test or the demo scripted openly (`setApexOutcome`), or else a failure
+ *   that says it is not modeled by the emulator. The emulator runs no Apex, so it never invents a success for it:
+ *   verify's in-org token check (the plugin's refresh) would otherwise claim a token nobody requested.
  */
 import { STATUS_CODES } from 'node:http';
 import type { ApexOutcome, Org } from './org.js';
@@ -153,12 +156,47 @@ async function outbound(org: Org, request: CalloutRequest): Promise<CalloutRespo
   }
 }
 
+/** The source with string literals and comments blanked out, same length, so that positions still hold. */
+const codeOnly = (source: string): string => source.replace(/'(?:[^'\\\n]|\\.)*'|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
+
+/**
+ * Why the emulator's model does not cover this block, and where: the model is the callout through a `callout:` literal
+ * and what Salesforce does around it; code of the org's own (its classes, custom metadata records, DML, SOQL) it
+ * cannot run.
+ */
+export function unmodeled(org: Org, source: string): ({ reason: string } & Position) | undefined {
+  const code = codeOnly(source);
+  for (const match of code.matchAll(/\b[A-Za-z_]\w*\b/g)) {
+    if (!match[0].endsWith('__mdt') && org.apexClass(match[0])) return { reason: `it runs the org's Apex class ${match[0]}`, ...positionOf(source, match.index) };
+  }
+  const effects: Array<[RegExp, string]> = [
+    [/\b\w+__mdt\b/, 'it reads custom metadata records'],
+    [/\b(?:insert|update|upsert|delete|undelete|merge)\s+(?:new\b|[A-Za-z_]\w*\s*;)|\bDatabase\s*\./i, 'it changes records (DML)'],
+    [/\[\s*(?:SELECT|FIND)\b/i, 'it queries records (SOQL or SOSL)'],
+  ];
+  for (const [pattern, reason] of effects) {
+    const match = pattern.exec(code);
+    if (match) return { reason, ...positionOf(source, match.index) };
+  }
+  if (!/'callout:[A-Za-z0-9_]+/.test(source)) return { reason: 'it makes no callout through a callout: Named Credential literal', line: 1, column: 1 };
+  return undefined;
+}
+
+/**
+ * The emulator's own words (a real org never says this): the block did not run, and nothing about it succeeded.
+ * Shaped as an Apex exception (`Type: message`) so that callers read it as any failed run.
+ */
+export const notModeledMessage = (reason: string): string =>
+  `EmulatorException: anonymous Apex not modeled by the emulator: ${reason}, and the emulator runs no Apex. Nothing ran; a test or the demo scripts this outcome openly with org.setApexOutcome.`;
+
 export async function runAnonymousModel(org: Org, source: string, userId: string, responder: CalloutResponder): Promise<AnonymousRun> {
   const events: AnonymousRun['events'] = [];
   const scripted = org.scriptedApexOutcome(source);
   if (scripted) return { outcome: scripted, events };
+  const outside = unmodeled(org, source);
+  if (outside) return { outcome: failure(notModeledMessage(outside.reason), outside), events };
   const literal = /'callout:([A-Za-z0-9_]+)((?:[^'\\]|\\.)*)'/.exec(source);
-  if (!literal) return { outcome: { success: true }, events };
+  if (!literal) return { outcome: failure(notModeledMessage('its callout: literal is not one the emulator reads'), { line: 1, column: 1 }), events };
 
   const position = positionOf(source, literal.index);
   const [name, path] = [literal[1], literal[2].replace(/\\(.)/g, '$1')];

@@ -141,9 +141,13 @@ describe('trying it by hand: npm run fake-entra, npm run emulator --route, then 
       const deployed = await runCliAsync('deploy', ['--target-org', 'byhand', ...provider, '--headless-auth', '--json'], { HOME: home, AZURE_CLIENT_SECRET: secret });
       expect([deployed.status, deployed.stderr]).toEqual([0, expect.any(String)]);
       const verified = await runCliAsync('verify', ['--target-org', 'byhand', ...provider, '--token-url', info.tokenUrl, '--json'], { HOME: home, AZURE_CLIENT_SECRET: secret });
-      const checks = (JSON.parse(verified.stdout) as { result: { checks: Array<{ id: string; status: string }> } }).result.checks;
-      // The local token request and the org's own one (through the routed origin) both reached the fake Entra.
-      expect(checks.filter((check) => check.status === 'fail')).toEqual([]);
+      const checks = (JSON.parse(verified.stdout) as { result: { checks: Array<{ id: string; status: string; summary: string }> } }).result.checks;
+      // The local token request and the org's own one (through the routed origin) both reached the fake Entra. The
+      // plugin's refresh in the org is Apex the emulator cannot run, and nothing scripts it here: it says so.
+      expect(checks.filter((check) => check.status === 'fail')).toEqual([
+        expect.objectContaining({ id: 'token-in-org', status: 'fail', category: 'org-setup', summary: expect.stringContaining('not modeled by the emulator') }),
+      ]);
+      expect(verified.status).toBe(20);
       expect(checks.map((check) => check.id)).toEqual(expect.arrayContaining(['token-request', 'token-credential-request']));
       const refused = await runCliAsync('verify', ['--target-org', 'byhand', ...provider, '--token-url', info.tokenUrl, '--json'], { HOME: home, AZURE_CLIENT_SECRET: 'wrong' });
       expect(refused.status).toBe(10);

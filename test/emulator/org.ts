@@ -127,8 +127,9 @@ export class Org {
 
   /**
    * Queue outcomes for the next anonymous Apex runs (FIFO), or a handler that decides per source (undefined: not
-   * scripted). Unscripted runs follow the emulator's model (anonymousApex.ts): callouts are checked and sent,
-   * everything else succeeds.
+   * scripted). Unscripted runs follow the emulator's model (anonymousApex.ts): callouts are checked and sent, and
+   * everything else fails as not modeled by the emulator, which never invents a success. A scripted outcome is the
+   * test's (or the demo's) own statement of what the org would answer: say so wherever a user sees it.
    */
   public setApexOutcome(outcome: ApexOutcome | ((body: string) => ApexOutcome | undefined)): void {
     if (typeof outcome === 'function') this.apexHandler = outcome;

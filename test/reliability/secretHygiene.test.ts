@@ -18,6 +18,7 @@ import { filesBelow, PLUGIN_ROOT, runCliAsync } from '../helpers/runCli.js';
 import { CERTIFICATE_FILE, CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { record } from './counts.js';
 import { findSecret } from './leaks.js';
+import { playPluginToken } from '../helpers/pluginToken.js';
 
 const SECRET = HOSTILE_SECRET;
 const provider = ['--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID];
@@ -67,7 +68,8 @@ const MODES: Mode[] = [
     exit: 4,
   },
   { title: 'deploy refuses the secret', command: 'deploy', args: () => ['--target-org', alias, ...provider], secret: `${SECRET}\u0007`, exit: 2 },
-  { title: 'verify passes', command: 'verify', args: () => ['--target-org', alias, ...provider, '--token-url', entra.tokenUrl(TENANT)], exit: 0 },
+  // The emulator runs no Apex: the plugin's refresh in the org is played as returning a token (pluginToken.ts).
+  { title: 'verify passes', command: 'verify', args: () => ['--target-org', alias, ...provider, '--token-url', entra.tokenUrl(TENANT)], arrange: () => playPluginToken(emu.org), exit: 0 },
   { title: 'verify: Entra refuses the secret', command: 'verify', args: () => [...provider.slice(2), '--token-url', entra.tokenUrl(TENANT)], secret: `${SECRET}-wrong`, exit: 10 },
   {
     title: 'verify: the plugin fails in the org (debug log saved)',
@@ -230,6 +232,8 @@ describe('no secret at any log level', () => {
   }
 
   beforeAll(async () => {
+    // verify checks plugin providers in the org: the plugin's refresh there is played (the emulator runs no Apex).
+    playPluginToken(emu.org);
     loginHome = mkdtempSync(join(tmpdir(), 'aap-hygiene-login-'));
     await loginAs(emu, 'matrix', loginHome);
     // One chain per logging setting and mode (deploy, then what works on what it deployed); a few chains at a time.
