@@ -1,10 +1,11 @@
 /*
  * The package as users get it: `npm pack`, then `sf plugins install file:<tarball>` into the pinned sf CLI
  * (scripts/sf-cli) under a private HOME, then the commands through `sf` itself: help, generate, deploy against the
- * org emulator, list, verify's local check against the fake Entra endpoint, and remove. This is what catches a
+ * org emulator, `sf project retrieve start` of what it deployed, list, verify's local check against the fake Entra
+ * endpoint, and remove. This is what catches a
  * dependency that resolves differently in a user's install than in this clone (npm `overrides` apply only here).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start } from '../emulator/helpers.js';
@@ -12,7 +13,7 @@ import type { Emulator } from '../emulator/index.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
 import { installPlugin, type InstalledSf, type SfRun } from '../helpers/installedSf.js';
 import { loginAs } from '../helpers/orgLogin.js';
-import { filesContaining } from '../helpers/runCli.js';
+import { filesBelow, filesContaining } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 
 const work = mkdtempSync(join(tmpdir(), 'aap-installed-'));
@@ -78,6 +79,33 @@ describe('under the real sf CLI', () => {
     expect(run.status).toBe(0);
     expect(existsSync(join(out, 'main', 'default', 'classes', 'AzureClientCredentialsProvider.cls'))).toBe(true);
     expect(filesContaining(out, HOSTILE_SECRET)).toEqual([]);
+  });
+
+  it('deploys what generate wrote, and `sf project retrieve start` of it changes no generated file', async () => {
+    // An SFDX project as users keep one; the provider's files come from generate, with the values deploy would fill in
+    // (the execution user, the org's API version), so that the org holds exactly what is on disk.
+    const project = join(work, 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '64.0' }));
+    const provider = ['--name', 'RetrievedGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID, '--execution-user', 'admin@installed.example.com', '--api-version', '64.0'];
+    const generated = await sf(['azure-authprovider', 'generate', ...provider, '--output-dir', join(project, 'force-app')], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(generated.status).toBe(0);
+    const before = new Map(filesBelow(join(project, 'force-app')).map((path) => [path, readFileSync(path, 'utf8')]));
+    const deployed = await sfJson<{ status: string }>(['azure-authprovider', 'deploy', '--target-org', alias, ...provider], { AZURE_CLIENT_SECRET: HOSTILE_SECRET });
+    expect(deployed.json.result.status).toBe('Succeeded');
+
+    const retrieved = await installed.run(['project', 'retrieve', 'start', '--source-dir', 'force-app', '--target-org', alias, '--json'], {}, project);
+    const result = (JSON.parse(retrieved.stdout) as { status: number; result: { files: Array<{ state: string; filePath: string }> } }).result;
+    expect(retrieved.status).toBe(0);
+    expect(result.files.filter((file) => file.state === 'Failed')).toEqual([]);
+    // Every generated file came back from the org (the zip's files, written over the project's).
+    expect(result.files.length).toBeGreaterThanOrEqual(before.size);
+    const after = new Map(filesBelow(join(project, 'force-app')).map((path) => [path, readFileSync(path, 'utf8')]));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const changed = [...before].filter(([path, text]) => after.get(path) !== text).map(([path]) => path);
+    expect(changed).toEqual([]);
+    expect(filesContaining(project, HOSTILE_SECRET)).toEqual([]);
+    await sf(['azure-authprovider', 'remove', '--target-org', alias, '--name', 'RetrievedGraph', '--no-prompt']);
   });
 
   it('deploys to the emulator, lists, verifies with Entra and removes', async () => {

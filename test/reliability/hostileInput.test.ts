@@ -164,7 +164,7 @@ const CASES: Case[] = [
   refused('a zero-width joiner in --execution-user', { '--execution-user': 'ad\u200Dmin@contoso.com' }, '--execution-user'),
   refused('401 as --refresh-status-code', { '--refresh-status-code': '401' }, '--refresh-status-code'),
   refused('words as --refresh-status-code', { '--refresh-status-code': 'abc' }, '--refresh-status-code'),
-  refused('600 as --refresh-status-code', { '--refresh-status-code': '600' }, '--refresh-status-code'),
+  refused('a 5xx (500) as --refresh-status-code', { '--refresh-status-code': '500' }, '--refresh-status-code'),
   refused('hex 0x193 as --refresh-status-code', { '--refresh-status-code': '0x193' }, '--refresh-status-code'),
   refused('an exponent 4e2 as --refresh-status-code', { '--refresh-status-code': '4e2' }, '--refresh-status-code'),
   refused('a sign +403 as --refresh-status-code', { '--refresh-status-code': '+403' }, '--refresh-status-code'),
@@ -218,7 +218,7 @@ const CASES: Case[] = [
   kept('32 characters in --name', { '--name': 'G'.repeat(32) }, [[rec('G'.repeat(32)), field('Auth_Provider_Name__c'), 'G'.repeat(32)]]),
   kept('an upper-case --tenant-id (normalized)', { '--tenant-id': TENANT.toUpperCase() }, [[rec(), field('Tenant_ID__c'), TENANT]]),
   kept('a domain as --tenant-id', { '--tenant-id': 'contoso.onmicrosoft.com' }, [[rec(), field('Token_URL__c'), 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token']]),
-  kept("a quote and ampersand in --token-url's path", { '--token-url': "https://login.example.com/t'en&ant/oauth2/v2.0/token" }, [
+  kept("a quote and ampersand in --token-url's path", { '--token-url': "https://login.example.com/t'en&ant/oauth2/v2.0/token", '--tenant-id': undefined, '--endpoint': 'https://api.contoso.com' }, [
     [rec(), field('Token_URL__c'), "https://login.example.com/t'en&ant/oauth2/v2.0/token"],
   ]),
   kept('an api:// --scope', { '--scope': `api://${CLIENT_ID}/.default`, '--endpoint': 'https://api.contoso.com' }, [[rec(), field('Scope__c'), `api://${CLIENT_ID}/.default`]]),
@@ -228,7 +228,7 @@ const CASES: Case[] = [
   kept('a repeated --refresh-status-code (kept once)', { '--refresh-status-code': ['403', '403'] }, [
     ['externalCredentials/AzureGraph.externalCredential-meta.xml', (xml) => texts(xml, 'parameterValue').filter((v) => v === '403'), ['403']],
   ]),
-  kept('XML specials in the token URL of a native External Credential', { '--mode': 'native', '--token-url': "https://login.example.com/t'en&ant/oauth2/v2.0/token" }, [
+  kept('XML specials in the token URL of a native External Credential', { '--mode': 'native', '--token-url': "https://login.example.com/t'en&ant/oauth2/v2.0/token", '--tenant-id': undefined, '--endpoint': 'https://api.contoso.com', '--scope': 'api.read' }, [
     ['externalCredentials/AzureGraph.externalCredential-meta.xml', paramValue('AuthProviderUrl'), "https://login.example.com/t'en&ant/oauth2/v2.0/token"],
   ]),
   kept('a 1000-character --endpoint (the Named Credential URL limit)', { '--endpoint': ENDPOINT_1000 }, [['namedCredentials/AzureGraph.namedCredential-meta.xml', paramValue('Url'), ENDPOINT_1000]]),
