@@ -56,10 +56,10 @@ const API_VERSION = '64.0';
 const ADMIN = 'admin@bench.example.com';
 
 async function deployZip(dir: string): Promise<string> {
-  const { parseBundleSpec } = await import('../lib/spec/providerSpec.js');
+  const { parseBundleSpec } = await import('../lib/input/providerSpec.js');
   const { withOrgDefaults } = await import('../lib/deploy/orgDefaults.js');
   const { renderBundle } = await import('../lib/render/renderBundle.js');
-  const { metadataZip, toMetadataPackage } = await import('../lib/deploy/metadataPackage.js');
+  const { metadataZip, toMetadataPackage } = await import('../lib/salesforce/metadataPackage.js');
   // The bundle deploy sends for these flags to the emulator (its newest API version, its admin as execution user).
   const login = { maxApiVersion: API_VERSION, username: ADMIN };
   const spec = parseBundleSpec(withOrgDefaults({ providers: [{ name: NAME, tenantId: TENANT, clientId: CLIENT_ID }] }, login));

@@ -2,7 +2,7 @@
  * Rendering, in process: input -> validated spec -> every file of the bundle in memory (parseBundleSpec, then
  * renderBundle), from the built lib/ as the commands run it. The first render of a process also loads the templates.
  */
-import type { ProviderInput } from '../lib/spec/providerSpec.js';
+import type { ProviderInput } from '../lib/input/providerSpec.js';
 import { median, RUNS } from './measure.js';
 import { CLIENT_ID, TENANT } from './startup.js';
 
@@ -19,7 +19,7 @@ const providers = (count: number): ProviderInput[] =>
   Array.from({ length: count }, (_, index) => ({ name: `Api${String(index + 1).padStart(3, '0')}`, tenantId: TENANT, clientId: CLIENT_ID }));
 
 export async function measureRender(runs = RUNS): Promise<RenderResult> {
-  const { parseBundleSpec } = await import('../lib/spec/providerSpec.js');
+  const { parseBundleSpec } = await import('../lib/input/providerSpec.js');
   const { renderBundle } = await import('../lib/render/renderBundle.js');
   const timed = (count: number): { ms: number; files: number } => {
     const input = { providers: providers(count) };

@@ -5,8 +5,8 @@
  * local files, so nothing local is half-written in any case; the same command run again finishes the job.
  */
 import { Messages } from '@salesforce/core';
-import type { DeployEvents } from '../deployBundle.js';
-import type { InterruptReport } from '../interruption.js';
+import type { InterruptReport } from '../cli/interruption.js';
+import type { DeployEvents } from './deployBundle.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'interrupt');

@@ -3,9 +3,9 @@
  * one must be an active user of the org (read with findUsers), checked before anything is sent.
  */
 import { Messages } from '@salesforce/core';
-import type { OrgUser } from '../org/orgProfile.js';
-import { EXIT_CODES } from '../exitCodes.js';
-import { sameName } from '../org/salesforceNames.js';
+import type { OrgUser } from '../salesforce/orgProfile.js';
+import { EXIT_CODES } from '../errors/exitCodes.js';
+import { sameName } from '../salesforce/salesforceNames.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');

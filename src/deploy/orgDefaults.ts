@@ -4,10 +4,10 @@
  * anything is rendered or sent, naming the flag to change.
  */
 import { Messages } from '@salesforce/core';
-import type { BundleInput } from '../spec/providerSpec.js';
-import { MAX_API_VERSION, MIN_API_VERSION, MIN_API_VERSION_EXTERNAL } from '../spec/platform.js';
-import type { OrgProfile } from '../org/orgProfile.js';
-import { EXIT_CODES } from '../exitCodes.js';
+import type { BundleInput } from '../input/providerSpec.js';
+import { MAX_API_VERSION, MIN_API_VERSION, MIN_API_VERSION_EXTERNAL } from '../input/platform.js';
+import type { OrgProfile } from '../salesforce/orgProfile.js';
+import { EXIT_CODES } from '../errors/exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');

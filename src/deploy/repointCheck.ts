@@ -6,12 +6,12 @@
  */
 import type { Connection } from '@salesforce/core';
 import { ensureArray } from '@salesforce/kit';
-import type { ProviderSpec } from '../spec/providerSpec.js';
-import { FIELDS, SHARED } from '../spec/platform.js';
-import { refuseOrWarn, repointing, tenantOf, type Identity } from '../spec/repointing.js';
-import { parameters, readComponents, textValue, type Component } from '../org/metadataRead.js';
-import { nativeSettings } from '../org/providersInOrg.js';
-import { storedClientId } from './nativeCredentials.js';
+import type { ProviderSpec } from '../input/providerSpec.js';
+import { FIELDS, SHARED } from '../input/platform.js';
+import { refuseOrWarn, repointing, tenantOf, type Identity } from '../input/repointing.js';
+import { parameters, readComponents, textValue, type Component } from '../salesforce/metadataRead.js';
+import { nativeSettings } from '../inventory/providersInOrg.js';
+import { storedClientId } from '../salesforce/nativeCredentials.js';
 
 async function recordIdentities(conn: Connection, plugins: ProviderSpec[]): Promise<Array<Identity | undefined>> {
   if (plugins.length === 0) return [];

@@ -5,7 +5,7 @@
  * 120), never later than the end of the step it belongs to (deploy's --wait). A late answer is dropped.
  */
 import { Messages, type SfError } from '@salesforce/core';
-import { EXIT_CODES } from '../exitCodes.js';
+import { EXIT_CODES } from '../errors/exitCodes.js';
 import { guardJsforce } from './jsforceGuards.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -3,8 +3,8 @@
  * spec; what each file looks like is decided by its template under templates/.
  */
 import { Messages } from '@salesforce/core';
-import type { BundleSpec, ProviderSpec } from '../spec/providerSpec.js';
-import { DEFAULT_PRINCIPAL, FIELDS, NATIVE_MARKER, NATIVE_VARIANT, SECRET_PARAMETER, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../spec/platform.js';
+import type { BundleSpec, ProviderSpec } from '../input/providerSpec.js';
+import { DEFAULT_PRINCIPAL, FIELDS, NATIVE_MARKER, NATIVE_VARIANT, SECRET_PARAMETER, SECRET_PLACEHOLDER, SHARED, principalAccessName, type FieldRole } from '../input/platform.js';
 import { render } from './templates.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

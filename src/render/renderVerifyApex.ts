@@ -1,7 +1,7 @@
 /*
  * The anonymous Apex that verify runs in the org: one template each, rendered with Apex string escaping.
  */
-import { FIELDS, secretMergeField } from '../spec/platform.js';
+import { FIELDS, secretMergeField } from '../input/platform.js';
 import { formValue } from './escape.js';
 import { render } from './templates.js';
 

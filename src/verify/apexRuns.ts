@@ -7,12 +7,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Messages, type Connection } from '@salesforce/core';
-import { executeAnonymous, type AnonymousApexResult } from '../org/anonymousApex.js';
+import { executeAnonymous, type AnonymousApexResult } from '../salesforce/anonymousApex.js';
 import { calloutCheckApex, tokenCheckApex, tokenCredentialCheckApex } from '../render/renderVerifyApex.js';
 import { remoteField, remoteText, withoutControls, withoutSecrets } from '../ux/remoteText.js';
+import { fail, pass, warn, type Check } from '../checks/checks.js';
+import { aadstsCodeIn, diagnoseEntraError } from '../entra/entraDiagnosis.js';
 import type { TokenCredentialRequest } from './orgPieces.js';
-import { fail, pass, warn, type Check } from './checks.js';
-import { aadstsCodeIn, diagnoseEntraError } from './entraDiagnosis.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');

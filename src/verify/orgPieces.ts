@@ -6,15 +6,15 @@
  */
 import { Messages, type Connection } from '@salesforce/core';
 import { ensureArray } from '@salesforce/kit';
-import { DEFAULT_PRINCIPAL, FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../spec/platform.js';
-import type { ProviderNames } from '../spec/providerSpec.js';
-import { soqlString } from '../org/orgProfile.js';
-import { listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../org/metadataRead.js';
-import { nativeSettings } from '../org/providersInOrg.js';
-import { principalStatus } from '../deploy/principalAuthentication.js';
-import { holdsTokenSecret } from '../deploy/nativeCredentials.js';
-import { sameName } from '../org/salesforceNames.js';
-import { fail, pass, skip, type Check } from './checks.js';
+import { DEFAULT_PRINCIPAL, FIELDS, SECRET_PLACEHOLDER, SHARED, principalAccessName } from '../input/platform.js';
+import type { ProviderNames } from '../input/providerSpec.js';
+import { soqlString } from '../salesforce/orgProfile.js';
+import { listNames, parameters, readComponent, readComponents, recordRef, textValue, type Component } from '../salesforce/metadataRead.js';
+import { nativeSettings } from '../inventory/providersInOrg.js';
+import { principalStatus } from '../salesforce/principalAuthentication.js';
+import { holdsTokenSecret } from '../salesforce/nativeCredentials.js';
+import { sameName } from '../salesforce/salesforceNames.js';
+import { fail, pass, skip, type Check } from '../checks/checks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');

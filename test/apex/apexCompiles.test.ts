@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseBundleSpec } from '../../src/spec/providerSpec.js';
+import { parseBundleSpec } from '../../src/input/providerSpec.js';
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
 import { calloutCheckApex, tokenCheckApex } from '../../src/render/renderVerifyApex.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseBundleSpec, type ProviderInput } from '../../src/spec/providerSpec.js';
+import { parseBundleSpec, type ProviderInput } from '../../src/input/providerSpec.js';
 import { renderBundle } from '../../src/render/renderBundle.js';
 import { calloutCheckApex, tokenCheckApex, tokenCredentialCheckApex } from '../../src/render/renderVerifyApex.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';

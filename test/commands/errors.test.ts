@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/runCli.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
-import { EXIT_CODES } from '../../src/exitCodes.js';
+import { EXIT_CODES } from '../../src/errors/exitCodes.js';
 
 const provider = ['--name', 'AzureGraph', '--tenant-id', TENANT, '--client-id', CLIENT_ID];
 const work = mkdtempSync(join(tmpdir(), 'aap-errors-'));

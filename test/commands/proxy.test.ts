@@ -3,8 +3,8 @@
  * proxy (test/helpers/forwardProxy.ts). The plugin's own requests (verify's token request, deploy's headless OAuth
  * flow) must go through it as jsforce's org requests do, and go direct for hosts NO_PROXY names.
  */
-import type { VerifyOutcome } from '../../src/verifyProvider.js';
-import type { DeployOutcome } from '../../src/deployBundle.js';
+import type { VerifyOutcome } from '../../src/verify/verifyProvider.js';
+import type { DeployOutcome } from '../../src/deploy/deployBundle.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
 import { start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type AddressInfo } from 'node:net';
-import type { VerifyOutcome } from '../../src/verifyProvider.js';
+import type { VerifyOutcome } from '../../src/verify/verifyProvider.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
 import { connect, recordValue, start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PLUGIN_ROOT, runCli, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, TENANT, validFlags } from '../helpers/values.js';
-import { EXIT_CODES } from '../../src/exitCodes.js';
+import { EXIT_CODES } from '../../src/errors/exitCodes.js';
 import { record } from './counts.js';
 
 const FAULTS = pathToFileURL(join(PLUGIN_ROOT, 'test/helpers/fsFaults.mjs')).href;

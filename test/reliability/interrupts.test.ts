@@ -11,7 +11,7 @@ import type { Emulator, EmulatorOptions, RequestLogEntry } from '../emulator/ind
 import { loginAs } from '../helpers/orgLogin.js';
 import { runCliAsync, spawnCli, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
-import { EXIT_CODES } from '../../src/exitCodes.js';
+import { EXIT_CODES } from '../../src/errors/exitCodes.js';
 import { record } from './counts.js';
 
 type ErrorJson = {

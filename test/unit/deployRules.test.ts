@@ -1,7 +1,7 @@
 /* The rules deploy applies on its own: defaults taken from the org, and hints for known failure texts. */
 import { withOrgDefaults } from '../../src/deploy/orgDefaults.js';
-import { hintFor } from '../../src/deploy/deployReport.js';
-import type { OrgProfile } from '../../src/org/orgProfile.js';
+import { hintFor } from '../../src/salesforce/deployReport.js';
+import type { OrgProfile } from '../../src/salesforce/orgProfile.js';
 
 const org = (maxApiVersion: string): OrgProfile => ({ orgId: '00D', instanceUrl: 'https://x.my.salesforce.com', username: 'me@contoso.com', maxApiVersion, orgType: 'production' });
 const input = (provider: Record<string, string> = {}, apiVersion?: string) => ({ apiVersion, providers: [{ name: 'AzureGraph', ...provider }] });

@@ -1,6 +1,6 @@
 /* docs/exit-codes.md's table is the plugin's one exit-code table, word for word: a change to either fails here. */
 import { readFileSync } from 'node:fs';
-import { EXIT_CODES, exitCodeMeaning, type ExitCodeName } from '../../src/exitCodes.js';
+import { EXIT_CODES, exitCodeMeaning, type ExitCodeName } from '../../src/errors/exitCodes.js';
 
 const documentation = readFileSync(new URL('../../docs/exit-codes.md', import.meta.url), 'utf8');
 

@@ -3,7 +3,7 @@
  * providers of token servers other than Microsoft Entra (no GUID client id, no Microsoft default).
  */
 import { SfError } from '@salesforce/core';
-import { isOffEntra, parseBundleSpec, parseTokenRequestSpec, type ProviderInput } from '../../src/spec/providerSpec.js';
+import { isOffEntra, parseBundleSpec, parseTokenRequestSpec, type ProviderInput } from '../../src/input/providerSpec.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };

@@ -1,6 +1,6 @@
 import { SfError } from '@salesforce/core';
-import { parseBundleSpec, remoteSiteNameFor, type ProviderInput } from '../../src/spec/providerSpec.js';
-import { clientSecretFrom, clientSecretFromBytes } from '../../src/spec/clientSecret.js';
+import { parseBundleSpec, remoteSiteNameFor, type ProviderInput } from '../../src/input/providerSpec.js';
+import { clientSecretFrom, clientSecretFromBytes } from '../../src/input/clientSecret.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const THUMBPRINT = 'q9Vxw9wDmF3eCkPlYKgZX1fD3hE';

@@ -1,6 +1,6 @@
-import { parseBundleSpec, type ProviderInput } from '../../src/spec/providerSpec.js';
+import { parseBundleSpec, type ProviderInput } from '../../src/input/providerSpec.js';
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
-import { SECRET_PLACEHOLDER } from '../../src/spec/platform.js';
+import { SECRET_PLACEHOLDER } from '../../src/input/platform.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { parseXml, recordValues, texts } from '../helpers/xml.js';
 

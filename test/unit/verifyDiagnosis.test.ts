@@ -2,14 +2,14 @@
  * How verify reads what it gets back: token claims, Entra's AADSTS codes, and the outcomes of the anonymous Apex
  * runs (exception messages and debug logs in the form Salesforce returns them). Every hint is reached here.
  */
-import { decodeClaims } from '../../src/verify/tokenRequest.js';
-import { aadstsCodeIn, audienceFits, diagnoseEntraError } from '../../src/verify/entraDiagnosis.js';
+import { decodeClaims } from '../../src/entra/tokenRequest.js';
+import { aadstsCodeIn, audienceFits, diagnoseEntraError } from '../../src/entra/entraDiagnosis.js';
 import { calloutRunCheck, calloutStatusIn, tokenCredentialRunCheck, tokenRunCheck } from '../../src/verify/apexRuns.js';
 import { calloutCheckApex, tokenCredentialCheckApex } from '../../src/render/renderVerifyApex.js';
-import { firstFailure, fail, pass } from '../../src/verify/checks.js';
-import { EXIT_CODES } from '../../src/exitCodes.js';
-import type { AnonymousApexResult } from '../../src/org/anonymousApex.js';
-import { parseCalloutPath, parseTokenRequestSpec } from '../../src/spec/providerSpec.js';
+import { firstFailure, fail, pass } from '../../src/checks/checks.js';
+import { EXIT_CODES } from '../../src/errors/exitCodes.js';
+import type { AnonymousApexResult } from '../../src/salesforce/anonymousApex.js';
+import { parseCalloutPath, parseTokenRequestSpec } from '../../src/input/providerSpec.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const jwt = (claims: object): string =>

@@ -1,18 +1,18 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../pluginCommand.js';
-import { bundleInputOf, configFileFlag, forceFlag, providerFlags, WAIT_MINUTES } from '../../flags/providerFlags.js';
-import { secretsFromEnv } from '../../spec/configFile.js';
-import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
-import { deployBundle, type DeployOutcome } from '../../deployBundle.js';
-import { TEST_LEVELS, type TestLevel } from '../../deploy/deployPackage.js';
-import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../spec/clientSecret.js';
+import { PluginCommand } from '../../cli/pluginCommand.js';
+import { bundleInputOf, configFileFlag, forceFlag, providerFlags, WAIT_MINUTES } from '../../cli/flags/providerFlags.js';
+import { secretsFromEnv } from '../../input/configFile.js';
+import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
+import { deployBundle, type DeployOutcome } from '../../deploy/deployBundle.js';
+import { TEST_LEVELS, type TestLevel } from '../../salesforce/deployPackage.js';
+import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../input/clientSecret.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
-import { EXIT_CODES } from '../../exitCodes.js';
-import { SHARED } from '../../spec/platform.js';
-import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { EXIT_CODES } from '../../errors/exitCodes.js';
+import { SHARED } from '../../input/platform.js';
+import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 import { DeployWatch } from '../../deploy/deployInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../pluginCommand.js';
-import { bundleInputOf, configFileFlag, forceFlag, providerFlags } from '../../flags/providerFlags.js';
-import { generateBundle, type GenerateResult } from '../../generateBundle.js';
+import { PluginCommand } from '../../cli/pluginCommand.js';
+import { bundleInputOf, configFileFlag, forceFlag, providerFlags } from '../../cli/flags/providerFlags.js';
+import { generateBundle, type GenerateResult } from '../../generate/generateBundle.js';
 import { formatTable } from '../../ux/table.js';
-import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');

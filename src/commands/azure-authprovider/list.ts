@@ -1,10 +1,10 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../pluginCommand.js';
-import { findProviders, readInventory, type ProviderInOrg } from '../../org/providersInOrg.js';
-import { findLeftovers, type Orphan, type Untouched } from '../../org/orphansInOrg.js';
+import { PluginCommand } from '../../cli/pluginCommand.js';
+import { findProviders, readInventory, type ProviderInOrg } from '../../inventory/providersInOrg.js';
+import { findLeftovers, type Orphan, type Untouched } from '../../inventory/orphansInOrg.js';
 import { formatTable } from '../../ux/table.js';
-import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');

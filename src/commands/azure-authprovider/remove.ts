@@ -1,13 +1,13 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../pluginCommand.js';
-import { providerFlags, providerInputFromFlags, WAIT_MINUTES } from '../../flags/providerFlags.js';
-import { removeProvider, type Removal, type RemoveOutcome } from '../../manage/removeProvider.js';
+import { PluginCommand } from '../../cli/pluginCommand.js';
+import { providerFlags, providerInputFromFlags, WAIT_MINUTES } from '../../cli/flags/providerFlags.js';
+import { removeProvider, type Removal, type RemoveOutcome } from '../../remove/removeProvider.js';
 import { stageProgress } from '../../ux/progress.js';
-import { EXIT_CODES } from '../../exitCodes.js';
-import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
-import { RemoveWatch } from '../../manage/manageInterruption.js';
+import { EXIT_CODES } from '../../errors/exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
+import { RemoveWatch } from '../../cli/manageInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');

@@ -1,14 +1,14 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../pluginCommand.js';
-import { providerFlags } from '../../flags/providerFlags.js';
-import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
-import { rotateSecret, type RotateOutcome } from '../../manage/rotateSecret.js';
-import { SECRET_ENV } from '../../spec/clientSecret.js';
+import { PluginCommand } from '../../cli/pluginCommand.js';
+import { providerFlags } from '../../cli/flags/providerFlags.js';
+import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
+import { rotateSecret, type RotateOutcome } from '../../rotate-secret/rotateSecret.js';
+import { SECRET_ENV } from '../../input/clientSecret.js';
 import { stageProgress } from '../../ux/progress.js';
-import { EXIT_CODES } from '../../exitCodes.js';
-import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
-import { RotateWatch } from '../../manage/manageInterruption.js';
+import { EXIT_CODES } from '../../errors/exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
+import { RotateWatch } from '../../cli/manageInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');

@@ -1,15 +1,15 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../pluginCommand.js';
-import { providerFlags, providerInputFromFlags } from '../../flags/providerFlags.js';
-import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../flags/secretCommand.js';
-import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verifyProvider.js';
-import { SECRET_ENV } from '../../spec/clientSecret.js';
-import type { Check } from '../../verify/checks.js';
+import { PluginCommand } from '../../cli/pluginCommand.js';
+import { providerFlags, providerInputFromFlags } from '../../cli/flags/providerFlags.js';
+import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
+import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verify/verifyProvider.js';
+import { SECRET_ENV } from '../../input/clientSecret.js';
+import type { Check } from '../../checks/checks.js';
 import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
-import { EXIT_CODES } from '../../exitCodes.js';
-import { environmentHelp, errorCodesHelp } from '../../helpSections.js';
+import { EXIT_CODES } from '../../errors/exitCodes.js';
+import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');

@@ -1,0 +1,148 @@
+/*
+ * The verify pipeline: input -> validated token request and/or provider names (every input problem is reported
+ * before any request) -> the local token check -> the org's pieces -> the plugin asked for a token in the org ->
+ * a callout through the Named Credential. The result lists every check; the first failure sets the exit code.
+ */
+import { tmpdir } from 'node:os';
+import { Messages, type Org } from '@salesforce/core';
+import { invalidInput, parseCalloutPath, parseProviderNames, parseTokenRequestSpec, type ProviderInput, type ProviderNames, type TokenRequestSpec } from '../input/providerSpec.js';
+import type { ClientSecret } from '../input/clientSecret.js';
+import { certificateCredential, type CertificateCredential } from '../input/certificateCredential.js';
+import type { AppCredential } from '../entra/tokenRequest.js';
+import { isGraphHost } from '../input/platform.js';
+import { describeOrg } from '../salesforce/orgProfile.js';
+import { firstFailure, skip, type Check, type FailureCategory } from '../checks/checks.js';
+import { checkTokenLocally, type TokenSummary } from '../entra/localTokenCheck.js';
+import { EXIT_CODES } from '../errors/exitCodes.js';
+import { checkOrgPieces } from './orgPieces.js';
+import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './apexRuns.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
+
+/** A Graph path any app that may read its tenant's basic profile can GET (Organization.Read.All or Directory.Read.All). */
+export const DEFAULT_GRAPH_PATH = '/v1.0/organization?$select=id';
+
+export type VerifyOptions = {
+  input: ProviderInput;
+  /** Run the local token check (the app's client id is known). */
+  local: boolean;
+  /** Called once the input is valid, and only for a local check with a client secret. */
+  secret: () => Promise<ClientSecret>;
+  /** PEM files of a certificate credential: the local check signs a client assertion instead of sending a secret. */
+  certificate?: { certificateFile: string; privateKeyFile: string };
+  /** The org for the in-org check; none means local only. */
+  org?: Org;
+  path?: string;
+  showToken: boolean;
+  /** Secrets the command holds without asking (flag, environment): removed from what the org sends back. */
+  knownSecrets?: string[];
+  /** Where failed runs' debug logs go; the OS temp directory by default. */
+  logDir?: string;
+  onStage?: (stage: string) => void;
+};
+
+export type VerifyOutcome = {
+  status: 'Passed' | 'Failed';
+  /** What kind of problem the first failure is; absent when every check passed. */
+  failure?: FailureCategory;
+  exitCode: number;
+  checks: Check[];
+  token?: TokenSummary;
+  provider?: string;
+  targetOrg?: { username: string; orgId: string; instanceUrl: string };
+  secretSource?: ClientSecret['source'];
+};
+
+type Plan = { token?: TokenRequestSpec; names?: ProviderNames; path?: string; certificate?: CertificateCredential };
+
+/** Validates everything before the first request, so a typo never costs a round trip. */
+function plan(options: VerifyOptions): Plan {
+  if (!options.local && !options.org) throw messages.createError('error.NothingToVerify', [], [], EXIT_CODES['invalid-input']);
+  const problems: string[] = [];
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return undefined;
+    }
+  };
+  const result: Plan = {
+    token: options.local ? attempt(() => parseTokenRequestSpec(options.input)) : undefined,
+    names: options.org ? attempt(() => parseProviderNames(options.input)) : undefined,
+    path: attempt(() => parseCalloutPath(options.path)),
+    certificate: options.certificate ? attempt(() => certificateCredential(options.certificate!.certificateFile, options.certificate!.privateKeyFile)) : undefined,
+  };
+  if (problems.length > 0) throw invalidInput([problems.join('\n')]);
+  return result;
+}
+
+function defaultPath(url: string | undefined): string {
+  try {
+    return url && isGraphHost(new URL(url).hostname) ? DEFAULT_GRAPH_PATH : '/';
+  } catch {
+    return '/';
+  }
+}
+
+export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutcome> {
+  const { token: tokenSpec, names, path, certificate } = plan(options);
+  const checks: Check[] = [];
+  const outcome: Omit<VerifyOutcome, 'status' | 'exitCode' | 'checks'> = { provider: names?.name };
+  const secrets = [...(options.knownSecrets ?? [])];
+
+  if (tokenSpec) {
+    let credential: AppCredential;
+    if (certificate) credential = certificate;
+    else {
+      const secret = await options.secret();
+      outcome.secretSource = secret.source;
+      credential = { kind: 'secret', secret: secret.value };
+      secrets.push(secret.value);
+    }
+    options.onStage?.(messages.getMessage('stage.Local', [tokenSpec.tokenUrl]));
+    const local = await checkTokenLocally(tokenSpec, credential, options.showToken);
+    checks.push(...local.checks);
+    outcome.token = local.token;
+  }
+
+  if (options.org && names) {
+    options.onStage?.(messages.getMessage('stage.Org', [names.name]));
+    const conn = options.org.getConnection();
+    const profile = await describeOrg(conn);
+    outcome.targetOrg = { username: profile.username, orgId: profile.orgId, instanceUrl: profile.instanceUrl };
+    const pieces = await checkOrgPieces(conn, names, profile.username);
+    checks.push(...pieces.checks);
+    // No provider of that name: the one failing row says so, and nothing more can be checked.
+    if (!pieces.missing) {
+      const runOptions = { logs: debugLogs(options.logDir ?? tmpdir(), names.name), secrets };
+      if (pieces.tokenCredential) {
+        options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
+        checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));
+      }
+      if (pieces.plugin) {
+        options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
+        checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));
+      } else {
+        checks.push(skip('token-in-org', messages.getMessage(pieces.native ? 'check.TokenInOrgNative' : 'check.TokenInOrgSkipped')));
+      }
+      if (pieces.namedCredential) {
+        const calloutPath = path ?? defaultPath(pieces.namedCredential.url);
+        options.onStage?.(messages.getMessage('stage.Callout', [pieces.namedCredential.name, calloutPath]));
+        checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, { ...runOptions, provider: names.name }));
+      } else {
+        checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
+      }
+    }
+  }
+
+  const failed = firstFailure(checks);
+  return {
+    status: failed ? 'Failed' : 'Passed',
+    failure: failed?.category,
+    exitCode: failed?.category ? EXIT_CODES[failed.category] : 0,
+    checks,
+    ...outcome,
+  };
+}
