@@ -116,6 +116,21 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
   await checkReadBack(conn, asked);
 }
 
+/**
+ * POST or PUT as the principal's state read before asked, and a PUT after all when the org refuses the POST because
+ * the principal holds credentials by then: another client stored them in between (a second deploy of the same
+ * provider at the same moment). Replacing them is what a rerun would do, and the deploy that finishes last wins.
+ */
+async function storeOrReplace(conn: Connection, method: 'POST' | 'PUT', body: string, secret: string, asked: Asked): Promise<void> {
+  try {
+    await sendSecretBearing(conn, method, body, secret, asked);
+  } catch (error) {
+    const refused = /^ERROR_HTTP_4\d\d$/.test((error as { errorCode?: string }).errorCode ?? '');
+    if (method !== 'POST' || !refused || Object.keys(await storedCredentials(conn, asked.target)).length === 0) throw error;
+    await sendSecretBearing(conn, 'PUT', body, secret, { ...asked, operation: 'updateCredential' });
+  }
+}
+
 /** No answer, or one that is not an answer: what was asked may or may not have happened (exit no-answer). */
 function inWords(error: unknown, target: NativePrincipal): unknown {
   const name = (error as Error).name;
@@ -157,7 +172,7 @@ export async function storeClientCredentials(
     },
   });
   const asked: Asked = { target, operation: configured ? 'updateCredential' : 'createCredential', plain: { clientId }, encrypted: ['clientSecret'] };
-  await sendSecretBearing(conn, configured ? 'PUT' : 'POST', body, secret, asked);
+  await storeOrReplace(conn, configured ? 'PUT' : 'POST', body, secret, asked);
 }
 
 type StoredCredentials = Record<string, { value?: string } | undefined>;
@@ -209,7 +224,7 @@ export async function storeTokenSecret(conn: Connection, target: NativePrincipal
     credentials: { [SECRET_PARAMETER]: { value: formValue(secret), encrypted: true } },
   });
   const asked: Asked = { target, operation: exists ? 'updateCredential' : 'createCredential', plain: {}, encrypted: [SECRET_PARAMETER] };
-  await sendSecretBearing(conn, exists ? 'PUT' : 'POST', body, secret, asked);
+  await storeOrReplace(conn, exists ? 'PUT' : 'POST', body, secret, asked);
 }
 
 /** Whether the token credential's principal holds a secret (its value is never read). */

@@ -77,6 +77,7 @@ export class Org {
   public readonly configuredPrincipals = new Set<string>();
   /** credentials set through Connect REST (named-credentials/credential), same keys; encrypted values included */
   public readonly principalCredentials = new Map<string, StoredCredentials>();
+  private readonly nextActs = new Map<string, () => void>();
   /** access tokens the org fetched itself for native client-credentials principals, same keys */
   public readonly principalTokens = new Map<string, { accessToken: string; expiresAt: number }>();
   /** problems deploys report for components: key `${type}:${fullName}` (lower case) */
@@ -195,6 +196,14 @@ export class Org {
     return { accessToken, refreshToken };
   }
 
+  /**
+   * A test control: `act` runs once, just before the org handles the next request of `operation`, as another client
+   * acting between two requests of the one under test would (it models no Salesforce rule).
+   */
+  public beforeNext(operation: string, act: () => void): void {
+    this.nextActs.set(operation, act);
+  }
+
   public callCount(operation: string): number {
     return this.requests.filter((r) => r.operation === operation).length;
   }
@@ -202,6 +211,9 @@ export class Org {
   // ---------- internal model ----------
 
   public takeFault(operation: string): FaultSpec | undefined {
+    const act = this.nextActs.get(operation);
+    this.nextActs.delete(operation);
+    act?.();
     const list = this.faults.get(operation);
     const f = list?.[0];
     if (!f) return undefined;

@@ -12,6 +12,7 @@ import { loginAs } from '../helpers/orgLogin.js';
 import { runCliAsync, spawnCli, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { EXIT_CODES } from '../../src/errors/exitCodes.js';
+import { saveCredential } from '../emulator/credentials.js';
 import { record } from './counts.js';
 
 type ErrorJson = {
@@ -248,6 +249,25 @@ describe('two deploys of the same provider at once', () => {
     expect(named.every((text) => ids.some((id) => text.startsWith(`Another deploy, ${id} (`)))).toBe(true);
     survived();
   });
+
+  for (const mode of ['plugin', 'native'] as const) {
+    it(`${mode} mode: another deploy stores the credentials between this one's read and its POST, and this one replaces them`, async () => {
+      await freshOrg();
+      const [externalCredential, credentials] =
+        mode === 'plugin' ? ['AzureGraph_Token', { ClientSecret: { value: 'first~Secret', encrypted: true } }] : ['AzureGraph', { clientId: { value: CLIENT_ID, encrypted: false }, clientSecret: { value: 'first~Secret', encrypted: true } }];
+      const protocol = mode === 'plugin' ? { authenticationProtocol: 'Custom' } : { authenticationProtocol: 'OAuth', authenticationProtocolVariant: 'ClientCredentialsClientSecret' };
+      emu.org.beforeNext('createCredential', () => {
+        const body = { externalCredential, principalName: 'NamedPrincipal', principalType: 'NamedPrincipal', ...protocol, credentials };
+        expect(saveCredential(emu.org, JSON.stringify(body), true).status).toBe(201);
+      });
+      const run = await runCliAsync('deploy', [...deployArgs(true), ...(mode === 'native' ? ['--mode', 'native'] : [])], env('secondSecret2'));
+      expect(run.status).toBe(0);
+      expect(emu.org.callCount('updateCredential')).toBe(1);
+      const stored = emu.org.principalCredentials.get(emu.org.principalKey(externalCredential, 'NamedPrincipal'));
+      expect(Object.values(stored ?? {}).map((entry) => entry.value)).toContain('secondSecret2');
+      survived();
+    });
+  }
 
   it('a validation (--dry-run) changes nothing and warns of nothing', async () => {
     await freshOrg();
