@@ -5,11 +5,10 @@
  * org does not hold costs no further read.
  */
 import type { Connection } from '@salesforce/core';
-import { ensureArray } from '@salesforce/kit';
 import type { ProviderSpec } from '../input/providerSpec.js';
 import { FIELDS, SHARED } from '../input/platform.js';
 import { refuseOrWarn, repointing, tenantOf, type Identity } from '../input/repointing.js';
-import { parameters, readComponents, textValue, type Component } from '../salesforce/metadataRead.js';
+import { parameters, readComponents, recordFields } from '../salesforce/metadataRead.js';
 import { nativeSettings } from '../inventory/providersInOrg.js';
 import { storedClientId } from '../salesforce/nativeCredentials.js';
 
@@ -18,7 +17,7 @@ async function recordIdentities(conn: Connection, plugins: ProviderSpec[]): Prom
   const records = await readComponents(conn, 'CustomMetadata', plugins.map((provider) => `${SHARED.metadataType}.${provider.name}`));
   return records.map((record) => {
     if (!record) return undefined;
-    const values = new Map(ensureArray(record.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+    const values = recordFields(record);
     return { tenant: tenantOf(values.get(FIELDS.tokenUrl.apiName), values.get(FIELDS.tenantId.apiName)), clientId: values.get(FIELDS.clientId.apiName) };
   });
 }

@@ -10,7 +10,7 @@ import { Messages, type Connection } from '@salesforce/core';
 import { ensureArray } from '@salesforce/kit';
 import { FIELDS, NATIVE_MARKER, SHARED, defaultPermissionSet } from '../input/platform.js';
 import { soqlString } from '../salesforce/orgProfile.js';
-import { listNames, parameters, readComponents, recordRef, textValue, type Component } from '../salesforce/metadataRead.js';
+import { listNames, parameters, readComponents, recordRef, textValue, type Component, recordFields } from '../salesforce/metadataRead.js';
 import { sameName } from '../salesforce/salesforceNames.js';
 import { usesExternalCredential, type Inventory, type ProviderInOrg } from './providersInOrg.js';
 
@@ -56,7 +56,7 @@ async function orphanRecords(conn: Connection, inventory: Inventory): Promise<Ar
   // The records hold the secret too; only the provider name and token URL are kept.
   const records = await readComponents(conn, 'CustomMetadata', names);
   return names.map((record, index) => {
-    const values = new Map(ensureArray(records[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+    const values = recordFields(records[index]);
     return {
       record,
       provider: values.get(FIELDS.providerName.apiName) ?? record.slice(prefix.length),

@@ -4,10 +4,9 @@
  * native External Credentials it set up (client-credentials variant, marked in their description).
  */
 import type { Connection } from '@salesforce/core';
-import { ensureArray } from '@salesforce/kit';
 import { FIELDS, NATIVE_MARKER, SHARED } from '../input/platform.js';
 import { principalStatuses, type PrincipalStatus } from '../salesforce/principalAuthentication.js';
-import { listNames, parameters, readComponents, recordRef, textValue, type Component } from '../salesforce/metadataRead.js';
+import { listNames, parameters, readComponents, recordRef, textValue, type Component, recordFields } from '../salesforce/metadataRead.js';
 import { sameName } from '../salesforce/salesforceNames.js';
 
 export type ProviderInOrg = {
@@ -103,7 +102,7 @@ export async function findProviders(conn: Connection, inventory?: Inventory): Pr
   const plugins = Promise.all(
     ours.map(async (provider, index): Promise<ProviderInOrg> => {
       const name = String(provider.fullName);
-      const values = new Map(ensureArray(recordValues[index]?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field), textValue(entry.value)]));
+      const values = recordFields(recordValues[index]);
       const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && sameName(p.authProvider, name)));
       const externalName = external ? String(external.fullName) : undefined;
       const credentials = namedCredentialsOf(namedCredentials, (nc) => sameName(textValue(nc.authProvider), name) || usesExternalCredential(externalName)(nc));

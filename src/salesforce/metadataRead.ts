@@ -35,6 +35,11 @@ export function recordRef(reference: string): { type: string; record: string; fu
   return { type: `${base}__mdt`, record, fullName: `${base}.${record}` };
 }
 
+/** A custom metadata record's values by field API name (a nil value is undefined); no record, no values. */
+export function recordFields(record: Component | undefined): Map<string, string | undefined> {
+  return new Map(ensureArray(record?.values as Component | Component[] | undefined).map((entry) => [textValue(entry.field) ?? '', textValue(entry.value)]));
+}
+
 /** The messages of a failed CRUD result (upsert, delete), which jsforce gives as one object or an array. */
 export function crudProblem(result: unknown): string {
   const errors = (result as { errors?: { message: string } | Array<{ message: string }> } | undefined)?.errors;
