@@ -71,7 +71,8 @@ describe('the table of provider inputs', () => {
     expect(disagreements(options, PROVIDER_FIELDS)).toEqual([
       'provider cloud: options global,usgov, table says global,usgov,dod,china',
     ]);
-    const apiVersionAsProvider = PROVIDER_FIELDS.map((row): FieldRow => (row.key === 'apiVersion' ? { ...row, level: 'provider' } : row));
+    const rows: readonly FieldRow[] = PROVIDER_FIELDS;
+    const apiVersionAsProvider = rows.map((row): FieldRow => (row.key === 'apiVersion' ? { ...row, level: 'provider' } : row));
     expect(disagreements(schema, apiVersionAsProvider)).toEqual([
       'provider apiVersion: in the table, not the schema',
       'bundle apiVersion: in the schema, not the table',
