@@ -3,7 +3,7 @@
  * then read what the token grants. It separates "Entra refuses these credentials" from anything Salesforce does.
  */
 import { Messages } from '@salesforce/core';
-import type { TokenRequestSpec } from '../input/providerSpec.js';
+import type { TokenRequestSpec } from '../input/tokenRequestSpec.js';
 import { fail, pass, skip, warn, type Check } from '../checks/checks.js';
 import { audienceFits, diagnoseEntraError } from './entraDiagnosis.js';
 import { requestToken, type AppCredential, type TokenClaims } from './tokenRequest.js';

@@ -3,7 +3,7 @@
  * its answer says: the access token's claims on success, Entra's error fields on failure. The token is decoded
  * without checking its signature: only the claims matter here, and only the API verifies tokens.
  */
-import type { TokenRequestSpec } from '../input/providerSpec.js';
+import type { TokenRequestSpec } from '../input/tokenRequestSpec.js';
 import { networkFailure, proxiedFetch, type Response } from '../network/proxiedFetch.js';
 import { remoteField, remoteText } from '../ux/remoteText.js';
 import { clientAssertion, CLIENT_ASSERTION_TYPE } from './clientAssertion.js';

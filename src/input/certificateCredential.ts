@@ -7,7 +7,9 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { Messages, SfError } from '@salesforce/core';
 import { EXIT_CODES } from '../errors/exitCodes.js';
-import { FLAG_OF, type BundleInput, type FieldNaming } from './providerSpec.js';
+import type { BundleInput } from './providerSpec.js';
+import type { FieldNaming } from './checker.js';
+import { FLAG_OF } from './providerFields.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'spec');

@@ -4,7 +4,8 @@
  */
 import { Messages } from '@salesforce/core';
 import { EXIT_CODES } from '../errors/exitCodes.js';
-import { checkClientSecret, type ProviderInput } from './providerSpec.js';
+import { FORBIDDEN_CHARS } from './checker.js';
+import type { ProviderInput } from './providerFields.js';
 import { TEXT_FIELD_MAX } from './platform.js';
 import { utf8Text } from './utf8.js';
 
@@ -28,6 +29,25 @@ export function refuseSecretFlagUnderDebug(argv: string[], env: NodeJS.ProcessEn
   if (argv.slice(0, end).some((arg) => arg === '--client-secret' || arg.startsWith('--client-secret='))) {
     throw messages.createError('error.SecretFlagUnderDebug', [], [], EXIT_CODES['invalid-input']);
   }
+}
+
+/**
+ * The client secret: any non-empty value a custom metadata text field can hold, with no control characters and no
+ * U+FFFD, which is what bytes that are not UTF-8 become when the environment or the command line is decoded.
+ */
+export function checkClientSecret(secret: string, source: string): string {
+  const key =
+    secret.length === 0
+      ? 'error.SecretEmpty'
+      : secret.length > TEXT_FIELD_MAX
+        ? 'error.SecretTooLong'
+        : FORBIDDEN_CHARS.test(secret)
+          ? 'error.SecretCharacters'
+          : secret.includes('\uFFFD')
+            ? 'error.SecretEncoding'
+            : undefined;
+  if (key) throw messages.createError(key, [source, TEXT_FIELD_MAX], [], EXIT_CODES['invalid-input']);
+  return secret;
 }
 
 /** The secret from the flag or, failing that, the environment; undefined when neither holds one. */

@@ -8,10 +8,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Messages, SfError } from '@salesforce/core';
 import { EXIT_CODES } from '../errors/exitCodes.js';
-import type { BundleInput, FieldNaming, ProviderInput } from './providerSpec.js';
-import { checkClientSecret } from './providerSpec.js';
+import type { BundleInput } from './providerSpec.js';
+import type { FieldNaming } from './checker.js';
+import type { ProviderInput } from './providerFields.js';
 import { jsonSyntaxProblem } from './jsonSyntax.js';
-import { needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
+import { checkClientSecret, needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
 import { utf8Text } from './utf8.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

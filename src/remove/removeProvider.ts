@@ -7,7 +7,8 @@
  */
 import { Messages, type Connection, type Org } from '@salesforce/core';
 import { ensureArray } from '@salesforce/kit';
-import { parseProviderNames, remoteSiteNameFor, type ProviderInput } from '../input/providerSpec.js';
+import { parseProviderNames, remoteSiteNameFor } from '../input/names.js';
+import type { ProviderInput } from '../input/providerFields.js';
 import { SHARED, defaultPermissionSet } from '../input/platform.js';
 import { describeOrg, soqlString } from '../salesforce/orgProfile.js';
 import { findProviders, readInventory, type ProviderInOrg } from '../inventory/providersInOrg.js';

@@ -7,7 +7,8 @@
  */
 import { Messages, SfError, type Org } from '@salesforce/core';
 import { ensureArray } from '@salesforce/kit';
-import { parseProviderNames, parseTokenRequestSpec } from '../input/providerSpec.js';
+import { parseProviderNames } from '../input/names.js';
+import { parseTokenRequestSpec } from '../input/tokenRequestSpec.js';
 import type { ClientSecret } from '../input/clientSecret.js';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../input/platform.js';
 import { crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../salesforce/metadataRead.js';

@@ -5,7 +5,11 @@
  */
 import { tmpdir } from 'node:os';
 import { Messages, type Org } from '@salesforce/core';
-import { invalidInput, parseCalloutPath, parseProviderNames, parseTokenRequestSpec, type ProviderInput, type ProviderNames, type TokenRequestSpec } from '../input/providerSpec.js';
+import { invalidInput } from '../input/checker.js';
+import { parseCalloutPath } from '../input/calloutPath.js';
+import { parseProviderNames, type ProviderNames } from '../input/names.js';
+import type { ProviderInput } from '../input/providerFields.js';
+import { parseTokenRequestSpec, type TokenRequestSpec } from '../input/tokenRequestSpec.js';
 import type { ClientSecret } from '../input/clientSecret.js';
 import { certificateCredential, type CertificateCredential } from '../input/certificateCredential.js';
 import type { AppCredential } from '../entra/tokenRequest.js';

@@ -4,7 +4,8 @@
  * with an arbitrary callout path whose string literal decodes back to the path.
  */
 import fc from 'fast-check';
-import { parseBundleSpec, parseCalloutPath } from '../../src/input/providerSpec.js';
+import { parseBundleSpec } from '../../src/input/providerSpec.js';
+import { parseCalloutPath } from '../../src/input/calloutPath.js';
 import { renderBundle, type BundleFile } from '../../src/render/renderBundle.js';
 import { calloutCheckApex, tokenCheckApex } from '../../src/render/renderVerifyApex.js';
 import { parseXml, recordValues, texts } from '../helpers/xml.js';

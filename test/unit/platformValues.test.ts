@@ -3,7 +3,8 @@
  * providers of token servers other than Microsoft Entra (no GUID client id, no Microsoft default).
  */
 import { SfError } from '@salesforce/core';
-import { isOffEntra, parseBundleSpec, parseTokenRequestSpec, type ProviderInput } from '../../src/input/providerSpec.js';
+import { parseBundleSpec, type ProviderInput } from '../../src/input/providerSpec.js';
+import { isOffEntra, parseTokenRequestSpec } from '../../src/input/tokenRequestSpec.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const base: ProviderInput = { name: 'AzureGraph', tenantId: TENANT, clientId: CLIENT_ID };

@@ -1,5 +1,6 @@
 import { SfError } from '@salesforce/core';
-import { parseBundleSpec, remoteSiteNameFor, type ProviderInput } from '../../src/input/providerSpec.js';
+import { parseBundleSpec, type ProviderInput } from '../../src/input/providerSpec.js';
+import { remoteSiteNameFor } from '../../src/input/names.js';
 import { clientSecretFrom, clientSecretFromBytes } from '../../src/input/clientSecret.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 

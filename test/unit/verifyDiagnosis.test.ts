@@ -9,7 +9,8 @@ import { calloutCheckApex, tokenCredentialCheckApex } from '../../src/render/ren
 import { firstFailure, fail, pass } from '../../src/checks/checks.js';
 import { EXIT_CODES } from '../../src/errors/exitCodes.js';
 import type { AnonymousApexResult } from '../../src/salesforce/anonymousApex.js';
-import { parseCalloutPath, parseTokenRequestSpec } from '../../src/input/providerSpec.js';
+import { parseCalloutPath } from '../../src/input/calloutPath.js';
+import { parseTokenRequestSpec } from '../../src/input/tokenRequestSpec.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
 
 const jwt = (claims: object): string =>

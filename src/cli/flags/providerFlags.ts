@@ -1,104 +1,49 @@
 /*
- * The flags that describe a provider, shared by every command that renders one, and their mapping to the spec's
- * input. Flags only collect text: all validation happens in parseBundleSpec, so messages are the same everywhere.
+ * The flags that describe a provider, shared by every command that renders one, made from the table of provider
+ * inputs (input/providerFields.ts). Flags only collect text: all validation happens in parseBundleSpec, so messages
+ * are the same everywhere.
  */
 import { Flags } from '@salesforce/sf-plugins-core';
 import { Messages } from '@salesforce/core';
-import type { BundleInput, FieldNaming, ProviderInput } from '../../input/providerSpec.js';
+import type { OptionFlag } from '@oclif/core/interfaces';
+import type { BundleInput, FieldNaming } from '../../input/providerSpec.js';
+import { PROVIDER_FIELDS, providerInputFromFlags, type FieldRow, type ProviderFlagValues } from '../../input/providerFields.js';
 import type { ConfigFile } from '../../input/configFile.js';
-import { AUTH_KINDS, CLOUDS, CREDENTIAL_MODELS, DEFAULT_API_VERSION, MODES } from '../../input/platform.js';
 import { needsClientSecret } from '../../input/clientSecret.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
 
+// The commands map their flags with this too.
+export { providerInputFromFlags } from '../../input/providerFields.js';
+
 /** --wait's default for deploys, in minutes: the same as `sf project deploy start`. */
 export const WAIT_MINUTES = 33;
 
-export const providerFlags = {
-  name: Flags.string({
-    char: 'n',
-    summary: messages.getMessage('flags.name.summary'),
-    description: messages.getMessage('flags.name.description'),
-  }),
-  label: Flags.string({ summary: messages.getMessage('flags.label.summary') }),
-  'tenant-id': Flags.string({
-    char: 't',
-    summary: messages.getMessage('flags.tenant-id.summary'),
-    description: messages.getMessage('flags.tenant-id.description'),
-  }),
-  'client-id': Flags.string({
-    char: 'c',
-    summary: messages.getMessage('flags.client-id.summary'),
-  }),
-  'client-secret': Flags.string({
-    summary: messages.getMessage('flags.client-secret.summary'),
-    description: messages.getMessage('flags.client-secret.description'),
-  }),
-  cloud: Flags.string({
-    summary: messages.getMessage('flags.cloud.summary'),
-    description: messages.getMessage('flags.cloud.description'),
-    options: [...CLOUDS],
-    default: 'global',
-  }),
-  'token-url': Flags.string({
-    summary: messages.getMessage('flags.token-url.summary'),
-    description: messages.getMessage('flags.token-url.description'),
-  }),
-  scope: Flags.string({
-    summary: messages.getMessage('flags.scope.summary'),
-    description: messages.getMessage('flags.scope.description'),
-    exclusive: ['resource'],
-  }),
-  resource: Flags.string({
-    summary: messages.getMessage('flags.resource.summary'),
-    description: messages.getMessage('flags.resource.description'),
-    exclusive: ['scope'],
-  }),
-  endpoint: Flags.string({
-    summary: messages.getMessage('flags.endpoint.summary'),
-    description: messages.getMessage('flags.endpoint.description'),
-  }),
-  model: Flags.string({
-    summary: messages.getMessage('flags.model.summary'),
-    description: messages.getMessage('flags.model.description'),
-    options: [...CREDENTIAL_MODELS],
-  }),
-  'execution-user': Flags.string({
-    summary: messages.getMessage('flags.execution-user.summary'),
-    description: messages.getMessage('flags.execution-user.description'),
-  }),
-  'named-credential': Flags.string({ summary: messages.getMessage('flags.named-credential.summary') }),
-  'external-credential': Flags.string({ summary: messages.getMessage('flags.external-credential.summary') }),
-  principal: Flags.string({ summary: messages.getMessage('flags.principal.summary') }),
-  'permission-set': Flags.string({ summary: messages.getMessage('flags.permission-set.summary') }),
-  'refresh-status-code': Flags.string({
-    summary: messages.getMessage('flags.refresh-status-code.summary'),
-    description: messages.getMessage('flags.refresh-status-code.description'),
-    multiple: true,
-  }),
-  'api-version': Flags.string({
-    summary: messages.getMessage('flags.api-version.summary', [DEFAULT_API_VERSION]),
-  }),
-  mode: Flags.string({
-    summary: messages.getMessage('flags.mode.summary'),
-    description: messages.getMessage('flags.mode.description'),
-    options: [...MODES],
-  }),
-  auth: Flags.string({
-    summary: messages.getMessage('flags.auth.summary'),
-    description: messages.getMessage('flags.auth.description'),
-    options: [...AUTH_KINDS],
-  }),
-  certificate: Flags.string({
-    summary: messages.getMessage('flags.certificate.summary'),
-    description: messages.getMessage('flags.certificate.description'),
-  }),
-  'certificate-file': Flags.string({
-    summary: messages.getMessage('flags.certificate-file.summary'),
-    description: messages.getMessage('flags.certificate-file.description'),
-  }),
+type Rows = (typeof PROVIDER_FIELDS)[number];
+/** What oclif's Flags.string returns for a row: repeatable, with a default, or neither. */
+type FlagOf<R extends Rows> = R extends { kind: 'list' }
+  ? OptionFlag<string[] | undefined>
+  : R extends { default: string }
+    ? OptionFlag<string>
+    : OptionFlag<string | undefined>;
+
+function flagOf(row: FieldRow): OptionFlag<string | undefined> | OptionFlag<string[] | undefined> {
+  const definition = {
+    ...(row.char ? { char: row.char } : {}),
+    summary: messages.getMessage(row.summary, row.summaryTokens ? [...row.summaryTokens] : []),
+    ...(row.description ? { description: messages.getMessage(row.description) } : {}),
+    ...(row.options ? { options: [...row.options] } : {}),
+    ...(row.exclusive ? { exclusive: [...row.exclusive] } : {}),
+  };
+  if (row.kind === 'list') return Flags.string({ ...definition, multiple: true });
+  return Flags.string({ ...definition, ...(row.default !== undefined ? { default: row.default } : {}) });
+}
+
+/** The flags that describe a provider, in the table's order (the order --help lists them in). */
+export const providerFlags = Object.fromEntries(PROVIDER_FIELDS.map((row) => [row.flag, flagOf(row)])) as {
+  [R in Rows as R['flag']]: FlagOf<R>;
 };
 
 /** Several providers from one file instead of the provider flags (generate and deploy). */
@@ -155,56 +100,6 @@ export async function bundleInputOf(
   const naming = configNaming(path);
   refuseUnusedSecret(flags, config.input);
   return { ...resolveCertificateFiles(config.input, naming), naming, config };
-}
-
-type ProviderFlagValues = {
-  name?: string;
-  label?: string;
-  'tenant-id'?: string;
-  'client-id'?: string;
-  cloud?: string;
-  'token-url'?: string;
-  scope?: string;
-  resource?: string;
-  endpoint?: string;
-  model?: string;
-  'execution-user'?: string;
-  'named-credential'?: string;
-  'external-credential'?: string;
-  principal?: string;
-  'permission-set'?: string;
-  'refresh-status-code'?: string[];
-  'api-version'?: string;
-  mode?: string;
-  auth?: string;
-  certificate?: string;
-  'certificate-file'?: string;
-};
-
-/** One provider's input from the flags a command has; flags it lacks stay undefined. */
-export function providerInputFromFlags(flags: ProviderFlagValues): ProviderInput {
-  return {
-    name: flags.name,
-    label: flags.label,
-    tenantId: flags['tenant-id'],
-    clientId: flags['client-id'],
-    cloud: flags.cloud,
-    tokenUrl: flags['token-url'],
-    scope: flags.scope,
-    resource: flags.resource,
-    endpoint: flags.endpoint,
-    model: flags.model,
-    executionUser: flags['execution-user'],
-    namedCredential: flags['named-credential'],
-    externalCredential: flags['external-credential'],
-    principal: flags.principal,
-    permissionSet: flags['permission-set'],
-    refreshStatusCodes: flags['refresh-status-code'],
-    mode: flags.mode,
-    auth: flags.auth,
-    certificate: flags.certificate,
-    certificateFile: flags['certificate-file'],
-  };
 }
 
 export function bundleInputFromFlags(flags: ProviderFlagValues): BundleInput {

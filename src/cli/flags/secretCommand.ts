@@ -5,7 +5,7 @@
  */
 import { Messages, type SfError } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
-import { checkClientSecret } from '../../input/providerSpec.js';
+import { checkClientSecret } from '../../input/clientSecret.js';
 import { clientSecretFrom, clientSecretFromBytes, SECRET_BYTES_MAX, SECRET_ENV, type ClientSecret } from '../../input/clientSecret.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
 
