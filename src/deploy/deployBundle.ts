@@ -33,7 +33,6 @@ async function bundleZip(spec: BundleSpec, secretOf: Record<string, ClientSecret
   return metadataZip(toMetadataPackage(renderBundle(spec, { secrets }), spec.apiVersion));
 }
 
-
 /** Production runs the plugin's tests; a bundle without Apex (native mode only) has none to run. */
 function defaultTestLevel(spec: BundleSpec, profile: OrgProfile): TestLevel {
   const hasApex = spec.providers.some((provider) => provider.mode === 'plugin');
