@@ -6,7 +6,7 @@
  */
 import { Messages } from '@salesforce/core';
 import type { InterruptReport } from '../cli/interruption.js';
-import type { DeployEvents } from './deployBundle.js';
+import type { DeployEvents } from './deployOptions.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'interrupt');

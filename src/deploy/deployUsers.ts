@@ -23,7 +23,7 @@ export function wantedUsers(executionUsers: ReadonlyArray<string | undefined>, a
 }
 
 /** Refuses unknown and inactive users; returns who gets the permission set: the deployer first, then --assign-to, each once. */
-export function checkUsers(wanted: WantedUsers, users: readonly OrgUser[], assignTo: readonly string[], deployer: string): OrgUser[] {
+export function requireUsers(wanted: WantedUsers, users: readonly OrgUser[], assignTo: readonly string[], deployer: string): OrgUser[] {
   const problems: string[] = [];
   for (const [username, flag] of wanted) {
     const user = users.find((candidate) => sameName(candidate.username, username));

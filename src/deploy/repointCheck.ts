@@ -40,7 +40,7 @@ async function nativeIdentities(conn: Connection, natives: ProviderSpec[]): Prom
  * Refuses (exit invalid-input) a provider the org holds with another tenant or client, unless `force`; with it,
  * returns the warning that says what is repointed.
  */
-export async function checkRepointing(conn: Connection, providers: readonly ProviderSpec[], force: boolean): Promise<string[]> {
+export async function refuseRepointing(conn: Connection, providers: readonly ProviderSpec[], force: boolean): Promise<string[]> {
   const plugins = providers.filter((provider) => provider.mode === 'plugin');
   const natives = providers.filter((provider) => provider.mode === 'native');
   const [inRecords, inCredentials] = await Promise.all([recordIdentities(conn, plugins), nativeIdentities(conn, natives)]);

@@ -28,10 +28,9 @@ import type { Field, ProviderInput } from './providerFields.js';
 import { remoteSiteNameFor } from './names.js';
 import { isOffEntra, tenantOf, tokenRequestOf, type TokenEndpointKind } from './tokenRequestSpec.js';
 
-// The parser's input types, for its callers. ProviderNames too: verify/orgPieces.ts (split in parallel) imports it here.
+// The parser's input types, for its callers.
 export type { FieldNaming } from './checker.js';
 export type { ProviderInput } from './providerFields.js';
-export type { ProviderNames } from './names.js';
 
 export type BundleInput = { apiVersion?: string; providers: ProviderInput[] };
 

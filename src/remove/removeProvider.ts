@@ -33,7 +33,7 @@ export type RemoveOptions = {
   dryRun: boolean;
   waitMs: number;
   /** Asked once the plan is known, unless the user said not to; false stops without changing anything. */
-  confirm: (plan: Removal[]) => Promise<boolean>;
+  confirm: (removals: Removal[]) => Promise<boolean>;
   onStage?: (stage: string) => void;
   /** The destructive deploy of the shared pieces was queued. */
   onSubmitted?: (deployId: string) => void;

@@ -12,7 +12,7 @@ import { calloutCheckApex, tokenCheckApex, tokenCredentialCheckApex } from '../r
 import { remoteField, remoteText, withoutControls, withoutSecrets } from '../ux/remoteText.js';
 import { fail, pass, warn, type Check } from '../checks/checks.js';
 import { aadstsCodeIn, diagnoseEntraError } from '../entra/entraDiagnosis.js';
-import type { TokenCredentialRequest } from './orgPieces.js';
+import type { TokenCredentialRequest } from './pieceChecks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');

@@ -58,10 +58,11 @@ export type VerifyOutcome = {
   secretSource?: ClientSecret['source'];
 };
 
-type Plan = { token?: TokenRequestSpec; names?: ProviderNames; path?: string; certificate?: CertificateCredential };
+/** The parsed input: what to check locally and in the org. */
+type VerifyInput = { token?: TokenRequestSpec; names?: ProviderNames; path?: string; certificate?: CertificateCredential };
 
 /** Validates everything before the first request, so a typo never costs a round trip. */
-function plan(options: VerifyOptions): Plan {
+function requireValidInput(options: VerifyOptions): VerifyInput {
   if (!options.local && !options.org) throw messages.createError('error.NothingToVerify', [], [], EXIT_CODES['invalid-input']);
   const problems: string[] = [];
   const attempt = <T>(parse: () => T): T | undefined => {
@@ -72,7 +73,7 @@ function plan(options: VerifyOptions): Plan {
       return undefined;
     }
   };
-  const result: Plan = {
+  const result: VerifyInput = {
     token: options.local ? attempt(() => parseTokenRequestSpec(options.input)) : undefined,
     names: options.org ? attempt(() => parseProviderNames(options.input)) : undefined,
     path: attempt(() => parseCalloutPath(options.path)),
@@ -91,7 +92,7 @@ function defaultPath(url: string | undefined): string {
 }
 
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutcome> {
-  const { token: tokenSpec, names, path, certificate } = plan(options);
+  const { token: tokenSpec, names, path, certificate } = requireValidInput(options);
   const checks: Check[] = [];
   const outcome: Omit<VerifyOutcome, 'status' | 'exitCode' | 'checks'> = { provider: names?.name };
   const secrets = [...(options.knownSecrets ?? [])];

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeployOutcome } from '../../src/deploy/deployBundle.js';
+import type { DeployOutcome } from '../../src/deploy/deployOutcome.js';
 import { connect, recordValue, start, tokenCredentialSecret } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { loginAs } from '../helpers/orgLogin.js';

@@ -36,7 +36,7 @@ describe('deploy progress on a standard error that is not a terminal', () => {
     const statuses = lines.slice(deploying + 1, lines.indexOf('Assigning permission set AzureGraph_Callout...'));
     expect(statuses[0]).toMatch(/^ {2}Deploy ID: 0Af\w{15}$/);
     expect(statuses.slice(1)).toEqual(
-      expect.arrayContaining(['  Pending: 0/0 components, 0/0 tests', '  InProgress: 0/0 components, 0/0 tests', '  Succeeded: 11/11 components, 24/24 tests'])
+      expect.arrayContaining(['  Pending: 0/0 components, 0/0 tests', '  InProgress: 0/0 components, 0/0 tests', '  Succeeded: 11/11 components, 29/29 tests'])
     );
     for (const status of statuses.slice(1)) expect(status).toMatch(/^ {2}\w+: \d+\/\d+ components, \d+\/\d+ tests$/);
     // The same status polled again is not printed again.

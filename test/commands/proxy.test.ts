@@ -4,7 +4,7 @@
  * flow) must go through it as jsforce's org requests do, and go direct for hosts NO_PROXY names.
  */
 import type { VerifyOutcome } from '../../src/verify/verifyProvider.js';
-import type { DeployOutcome } from '../../src/deploy/deployBundle.js';
+import type { DeployOutcome } from '../../src/deploy/deployOutcome.js';
 import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
 import { start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';

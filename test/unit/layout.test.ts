@@ -14,10 +14,7 @@ const USE_CASES = ['generate', 'deploy', 'verify', 'list', 'rotate-secret', 'rem
 const COMMANDS = 'commands';
 const MAX_LINES = 300;
 /** Files allowed over MAX_LINES until they are split; delete an entry when its file is split. */
-const TO_BE_SPLIT = new Map([
-  ['deploy/deployBundle.ts', 'to be split, issue 21'],
-  ['verify/orgPieces.ts', 'to be split, issue 21'],
-]);
+const TO_BE_SPLIT = new Map<string, string>([]);
 
 type Edge = { from: string; to: string };
 type Tree = { files: Map<string, string>; edges: Edge[] };
@@ -119,11 +116,11 @@ const topFiles = (tree: Tree): string[] => [...tree.files.keys()].filter((file) 
 
 const lineCount = (text: string): number => text.replace(/\n$/, '').split('\n').length;
 
-function oversized(tree: Tree): { tooLong: string[]; stale: string[] } {
+function oversized(tree: Tree, toBeSplit: ReadonlyMap<string, string> = TO_BE_SPLIT): { tooLong: string[]; stale: string[] } {
   const tooLong = [...tree.files]
-    .filter(([file, text]) => lineCount(text) > MAX_LINES && !TO_BE_SPLIT.has(file))
+    .filter(([file, text]) => lineCount(text) > MAX_LINES && !toBeSplit.has(file))
     .map(([file, text]) => `${file} (${lineCount(text)} lines)`);
-  const stale = [...TO_BE_SPLIT.keys()]
+  const stale = [...toBeSplit.keys()]
     .filter((file) => !tree.files.has(file) || lineCount(tree.files.get(file)!) <= MAX_LINES)
     .map((file) => `${file}: now split or gone, delete its TO_BE_SPLIT entry`);
   return { tooLong, stale };
@@ -207,8 +204,13 @@ describe('the layout checks, on trees that break the rule', () => {
       'verify/verifyProvider.ts': 'x\n'.repeat(MAX_LINES + 1),
       'deploy/deployBundle.ts': 'x\n'.repeat(MAX_LINES),
     });
+    // A list of its own, so the check still shows both failures once the real list is empty.
+    const toBeSplit = new Map([
+      ['deploy/deployBundle.ts', 'to be split'],
+      ['verify/orgPieces.ts', 'to be split'],
+    ]);
     expect(topFiles(broken)).toEqual(['deployBundle.ts']);
-    expect(oversized(broken)).toEqual({
+    expect(oversized(broken, toBeSplit)).toEqual({
       tooLong: [`verify/verifyProvider.ts (${MAX_LINES + 1} lines)`],
       stale: ['deploy/deployBundle.ts: now split or gone, delete its TO_BE_SPLIT entry', 'verify/orgPieces.ts: now split or gone, delete its TO_BE_SPLIT entry'],
     });

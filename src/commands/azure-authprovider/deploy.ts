@@ -5,13 +5,12 @@ import { PluginCommand } from '../../cli/pluginCommand.js';
 import { bundleInputOf, configFileFlag, forceFlag, providerFlags, WAIT_MINUTES } from '../../cli/flags/providerFlags.js';
 import { secretsFromEnv } from '../../input/configFile.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
-import { deployBundle, type DeployOutcome } from '../../deploy/deployBundle.js';
+import { deployBundle } from '../../deploy/deployBundle.js';
+import type { DeployOutcome } from '../../deploy/deployOutcome.js';
+import { deployProgress, presentDeploy } from '../../deploy/deployPresenter.js';
 import { TEST_LEVELS, type TestLevel } from '../../salesforce/deployPackage.js';
 import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../input/clientSecret.js';
-import { formatTable } from '../../ux/table.js';
-import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
-import { SHARED } from '../../input/platform.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 import { DeployWatch } from '../../deploy/deployInterruption.js';
 
@@ -19,13 +18,6 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 export type { DeployOutcome };
-
-/** Where a plugin provider's client secret lives, for people: the weaker place is called weaker. */
-function secretLine(provider: DeployOutcome['providers'][number]): string | undefined {
-  if (provider.secretStorage === 'credential') return messages.getMessage('output.SecretInCredential', [provider.tokenCredential]);
-  if (provider.secretStorage === 'record') return messages.getMessage('output.SecretInRecord', [`${SHARED.metadataType}.${provider.name}`]);
-  return undefined;
-}
 
 export default class Deploy extends PluginCommand<DeployOutcome> {
   public static readonly summary = messages.getMessage('summary');
@@ -74,7 +66,7 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
         ? undefined
         : await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
 
-    const stages = stageProgress(this.spinner);
+    const progress = deployProgress(this, this.spinner);
     // A signal says what this deploy had done in the org by then.
     const watch = new DeployWatch(flags['dry-run']);
     this.interruption.report(() => watch.report());
@@ -95,120 +87,11 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
       open: flags.open,
       headless: flags['headless-auth'],
       force: flags.force,
-      events: watch.follow({
-        onStage: (stage) => stages.start(stage),
-        onSubmitted: (deployId) => {
-          stages.status = messages.getMessage('progress.Submitted', [deployId]);
-        },
-        onProgress: (progress) => {
-          stages.status = messages.getMessage('progress.Status', [
-            progress.status,
-            progress.componentsDone,
-            progress.componentsTotal,
-            progress.testsDone,
-            progress.testsTotal,
-          ]);
-        },
-        onWarning: (warning) => this.warn(warning),
-        onRetry: (error, attempt, delayMs) => this.warn(messages.getMessage('warning.Retry', [error.message.split('\n')[0], delayMs, attempt])),
-      }),
+      events: watch.follow(progress.events),
     });
-    stages.stop();
-    this.present(outcome);
+    progress.stop();
+    presentDeploy(this, outcome);
     if (outcome.status === 'Failed') process.exitCode = EXIT_CODES.failed;
     return outcome;
-  }
-
-  private present(outcome: DeployOutcome): void {
-    const result = outcome.status === 'Failed' ? 'Failed' : outcome.dryRun ? 'Validated' : 'Deployed';
-    const org = outcome.targetOrg;
-    this.log(messages.getMessage(`output.Result.${result}`, [outcome.providers.map((p) => p.name).join(', '), org.username, org.orgType, outcome.apiVersion, outcome.deployId]));
-    if (outcome.components.length > 0) {
-      this.log(formatTable({
-        title: messages.getMessage('output.Components'),
-        data: outcome.components,
-        columns: [
-          { key: 'state', name: 'State' },
-          { key: 'type', name: 'Type' },
-          { key: 'name', name: 'Name' },
-        ],
-      }));
-    }
-    if (outcome.componentFailures.length > 0) {
-      this.log(formatTable({
-        title: messages.getMessage('output.Failures'),
-        data: outcome.componentFailures.map((failure) => ({
-          ...failure,
-          where: failure.line === undefined ? '' : `${failure.line}:${failure.column ?? ''}`,
-          hint: failure.hint ?? '',
-        })),
-        columns: [
-          { key: 'type', name: 'Type' },
-          { key: 'name', name: 'Name' },
-          { key: 'problem', name: 'Problem' },
-          { key: 'where', name: 'Line' },
-          { key: 'hint', name: 'What to do' },
-        ],
-      }));
-    }
-    const { tests } = outcome;
-    if (tests.run > 0 || tests.failures.length > 0) {
-      this.log(messages.getMessage('output.Tests', [tests.level, tests.run, tests.failures.length]));
-    } else {
-      this.log(messages.getMessage('output.NoTests', [tests.level]));
-    }
-    if (tests.failures.length > 0) {
-      this.log(formatTable({
-        title: messages.getMessage('output.TestFailures'),
-        data: tests.failures.map((failure) => ({ test: `${failure.name}.${failure.method}`, message: failure.message, stack: failure.stackTrace ?? '' })),
-        columns: [
-          { key: 'test', name: 'Test' },
-          { key: 'message', name: 'Message' },
-          { key: 'stack', name: 'Where' },
-        ],
-      }));
-      this.log(messages.getMessage('hint.TestFailures'));
-    }
-    for (const warning of tests.coverageWarnings) this.warn(`${warning} ${messages.getMessage('hint.Coverage')}`);
-
-    if (outcome.status === 'Failed') {
-      this.logToStderr(
-        tests.failures.length > 0
-          ? messages.getMessage('error.TestsFailed', [tests.failures.length])
-          : outcome.errorMessage
-            ? messages.getMessage('error.DeployFailedMessage', [outcome.errorMessage])
-            : messages.getMessage('error.DeployFailed')
-      );
-    } else {
-      for (const provider of outcome.providers) {
-        this.log(
-          provider.mode === 'native'
-            ? messages.getMessage('output.NativeProvider', [provider.externalCredential, provider.tokenUrl, provider.namedCredential, provider.endpoint])
-            : messages.getMessage('output.Provider', [
-                provider.name,
-                provider.model,
-                provider.callbackUrl,
-                provider.tokenUrl,
-                provider.namedCredential,
-                provider.endpoint,
-                provider.executionUser,
-              ])
-        );
-        this.log(`  ${messages.getMessage('output.Mode', [provider.modeReason])}`);
-        if (provider.certificate) this.log(`  ${messages.getMessage('output.Certificate', [provider.certificate])}`);
-        const secret = secretLine(provider);
-        if (secret) this.log(`  ${secret}`);
-        if (provider.permissionSet && provider.assignments.length > 0) {
-          const who = provider.assignments.map((assignment) => `${assignment.username} (${assignment.state})`).join(', ');
-          this.log(`  ${messages.getMessage('output.Assignments', [provider.permissionSet, who])}`);
-        }
-        if (!outcome.dryRun) {
-          const { authentication } = provider;
-          const detail = [authentication.status, authentication.action === 'none' ? undefined : authentication.action, authentication.detail];
-          this.log(`  ${messages.getMessage('output.Authentication', [detail.filter(Boolean).join(', ')])}`);
-        }
-      }
-    }
-    this.log(messages.getMessage('output.NextSteps', [outcome.nextSteps.map((step, i) => `  ${i + 1}. ${step}`).join('\n')]));
   }
 }

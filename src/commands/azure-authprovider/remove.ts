@@ -3,7 +3,8 @@ import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
 import { providerFlags, providerInputFromFlags, WAIT_MINUTES } from '../../cli/flags/providerFlags.js';
-import { removeProvider, type Removal, type RemoveOutcome } from '../../remove/removeProvider.js';
+import { removeProvider, type RemoveOutcome } from '../../remove/removeProvider.js';
+import { confirmation, presentRemove } from '../../remove/removePresenter.js';
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
@@ -13,11 +14,6 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
 
 export type { RemoveOutcome };
-
-const listing = (plan: Removal[]): string =>
-  plan.map((removal) => `  ${removal.type} ${removal.name}${removal.orphan ? ` (${messages.getMessage('output.Orphan')})` : ''}`).join('\n');
-
-const components = (count: number): string => (count === 1 ? messages.getMessage('components.one') : messages.getMessage('components.other', [count]));
 
 export default class Remove extends PluginCommand<RemoveOutcome> {
   public static readonly summary = messages.getMessage('summary');
@@ -55,11 +51,11 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
       dryRun: flags['dry-run'],
       waitMs: flags.wait.milliseconds,
       // Asked only once there is a plan: a missing --name or an unknown provider is the problem to report first.
-      confirm: async (plan) => {
+      confirm: async (removals) => {
         if (flags['no-prompt']) return watch.confirmed(true);
         if (!canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
         stages.stop();
-        return watch.confirmed(await this.confirm({ message: messages.getMessage('prompt.Confirm', [components(plan.length), username, listing(plan)]) }));
+        return watch.confirmed(await this.confirm({ message: confirmation(removals, username) }));
       },
       onStage: (stage) => {
         watch.onStage(stage);
@@ -68,19 +64,7 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
       onSubmitted: (deployId) => watch.onSubmitted(deployId),
     });
     stages.stop();
-    if (outcome.status === 'Planned') {
-      this.log(messages.getMessage('output.Plan', [outcome.providers.join(', ') || '-', components(outcome.removals.length)]));
-      this.log(listing(outcome.removals));
-    } else if (outcome.status === 'Cancelled') {
-      this.log(messages.getMessage('output.Cancelled'));
-    } else {
-      const left = outcome.remaining.join(', ') || messages.getMessage('output.None');
-      this.log(messages.getMessage('output.Done', [outcome.providers.join(', ') || '-', username, components(outcome.removals.length), left]));
-    }
-    if (outcome.untouched.length > 0) {
-      this.log(messages.getMessage('output.Untouched'));
-      this.log(outcome.untouched.map((piece) => `  ${piece.type} ${piece.name}: ${piece.reason}`).join('\n'));
-    }
+    presentRemove(this, outcome, username);
     return outcome;
   }
 }

@@ -4,9 +4,8 @@ import { PluginCommand } from '../../cli/pluginCommand.js';
 import { providerFlags, providerInputFromFlags } from '../../cli/flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verify/verifyProvider.js';
+import { presentVerify } from '../../verify/verifyPresenter.js';
 import { SECRET_ENV } from '../../input/clientSecret.js';
-import type { Check } from '../../checks/checks.js';
-import { formatTable } from '../../ux/table.js';
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
@@ -82,36 +81,8 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
       onStage: (stage) => stages.start(stage),
     });
     stages.stop();
-    this.present(outcome);
+    presentVerify(this, outcome);
     process.exitCode = outcome.exitCode;
     return outcome;
-  }
-
-  private present(outcome: VerifyOutcome): void {
-    const mark: Record<Check['status'], string> = { pass: 'ok', warn: 'warning', fail: 'FAILED', skip: 'skipped' };
-    this.log(formatTable({
-      data: outcome.checks.map((check) => ({ status: mark[check.status], check: check.id, result: check.summary })),
-      columns: [
-        { key: 'status', name: 'Status' },
-        { key: 'check', name: 'Check' },
-        { key: 'result', name: 'Result' },
-      ],
-    }));
-    const { token } = outcome;
-    if (token) {
-      this.log(messages.getMessage('output.Token', [token.audience ?? '-', token.tenant ?? '-', token.appId ?? '-', token.roles.join(', ') || '-', token.expiresAt ?? '-']));
-      if (token.accessToken) this.log(messages.getMessage('output.AccessToken', [token.accessToken]));
-    }
-    const toFix = outcome.checks.filter((check) => check.fix !== undefined && (check.status === 'fail' || check.status === 'warn'));
-    for (const check of toFix) {
-      const log = check.debugLog
-        ? `\n  ${messages.getMessage('output.DebugLog', [check.debugLog])}`
-        : check.debugLogProblem
-          ? `\n  ${check.debugLogProblem}`
-          : '';
-      this.log(messages.getMessage('output.Fix', [check.id, check.fix ?? '', log]));
-    }
-    if (outcome.status === 'Passed') this.log(messages.getMessage('output.Passed', [outcome.checks.filter((check) => check.status === 'pass').length]));
-    else this.logToStderr(messages.getMessage('output.Failed', [outcome.failure ?? '', outcome.exitCode]));
   }
 }
