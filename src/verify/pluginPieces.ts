@@ -4,10 +4,9 @@
  * lets the plugin call the token host.
  */
 import { Messages, type Connection } from '@salesforce/core';
-import { ensureArray } from '@salesforce/kit';
 import { DEFAULT_PRINCIPAL, FIELDS, SECRET_PLACEHOLDER } from '../input/platform.js';
 import { soqlString } from '../salesforce/orgProfile.js';
-import { listNames, parameters, readComponent, readComponents, textValue, type Component, type recordRef } from '../salesforce/metadataRead.js';
+import { listNames, parameters, readComponent, readComponents, textValue, type Component, type recordRef, recordFields } from '../salesforce/metadataRead.js';
 import { holdsTokenSecret } from '../salesforce/nativeCredentials.js';
 import { sameName } from '../salesforce/salesforceNames.js';
 import { fail, pass, type Check } from '../checks/checks.js';
@@ -15,11 +14,6 @@ import { orgSetup, type TokenCredentialRequest } from './pieceChecks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
-
-function recordValues(record: Component): Map<string, string | undefined> {
-  const values = ensureArray(record.values as Component | Component[] | undefined);
-  return new Map(values.map((entry) => [textValue(entry.field) ?? '', textValue(entry.value)]));
-}
 
 export async function checkAuthProvider(conn: Connection, name: string, provider: Component | undefined, checks: Check[]): Promise<{ plugin: string; record: string } | undefined> {
   if (!provider) {
@@ -87,7 +81,7 @@ export async function checkRecord(conn: Connection, provider: string, ref: Retur
     checks.push(orgSetup('metadata-record', 'check.RecordMissing', [record], 'fix.Deploy', [provider]));
     return {};
   }
-  const values = recordValues(found);
+  const values = recordFields(found);
   const tokenUrl = values.get(FIELDS.tokenUrl.apiName);
   const credential = credentialOf(values);
   const named = values.get(FIELDS.providerName.apiName);
