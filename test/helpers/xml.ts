@@ -4,7 +4,13 @@ import { DOMParser } from '@xmldom/xmldom';
 /** Parses XML strictly: any well-formedness problem throws, naming it. */
 export function parseXml(content: string): Document {
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, message) => errors.push(`${level}: ${message}`) }).parseFromString(content, 'text/xml');
+  const doc = new DOMParser({
+    onError: (level, message) => {
+      // U+FFFD is a legal XML character (XML 1.0, Char production); xmldom only guesses at an encoding problem.
+      if (level === 'warning' && /Unicode replacement character/.test(message)) return;
+      errors.push(`${level}: ${message}`);
+    },
+  }).parseFromString(content, 'text/xml');
   if (errors.length > 0) throw new Error(`not well-formed XML: ${errors.join('; ')}`);
   return doc as unknown as Document;
 }
