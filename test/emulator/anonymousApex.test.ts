@@ -10,7 +10,7 @@ import type { Emulator } from './index.js';
 import type { CalloutRequest } from './anonymousApex.js';
 import { deployAndWait, start } from './helpers.js';
 import { edit, loadFixture, zipBundle } from './fixtures.js';
-import { startFakeEntra, type FakeApp, type FakeEntra } from '../entra/fakeEntra.js';
+import { startFakeEntra, type FakeAppWithSecret, type FakeEntra } from '../entra/fakeEntra.js';
 
 const PERMSET = 'permissionsets/EmuGraphAccess.permissionset';
 /** The fixture, with the User External Credential access that named-principal callouts also need. */
@@ -137,12 +137,12 @@ describe('anonymous Apex: callouts through a Named Credential', () => {
 
 describe('anonymous Apex: callouts through a native OAuth client-credentials External Credential', () => {
   const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-  const APP: FakeApp = { tenantId: TENANT, clientId: '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', secret: 'Zq8~first-secret.value', roles: ['Organization.Read.All'] };
+  const APP: FakeAppWithSecret = { tenantId: TENANT, clientId: '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', secret: 'Zq8~first-secret.value', roles: ['Organization.Read.All'] };
   const EC_FILE = 'externalCredentials/EmuNativeCred.externalCredential';
   const REAL_TOKEN_URL = 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token';
   const NATIVE_CALLOUT = "HttpRequest r = new HttpRequest();\nr.setEndpoint('callout:EmuNativeGraph/v1.0/organization');\nr.setMethod('GET');\nHttpResponse s = new Http().send(r);";
   let entra: FakeEntra;
-  let app: FakeApp;
+  let app: FakeAppWithSecret;
   /** everything the org answered over HTTP in a test, to search for secrets */
   let answers: string[];
 
@@ -320,7 +320,7 @@ describe('anonymous Apex: callouts through a native OAuth client-credentials Ext
 describe('anonymous Apex: External Credential merge fields in a callout body', () => {
   const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
   // '+' and '&' would break a form body merged raw: the value is stored form-encoded, as a caller must store it.
-  const APP: FakeApp = { tenantId: TENANT, clientId: '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', secret: 'Zq8~a+b&c.value', roles: ['Organization.Read.All'] };
+  const APP: FakeAppWithSecret = { tenantId: TENANT, clientId: '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b', secret: 'Zq8~a+b&c.value', roles: ['Organization.Read.All'] };
   const FORM_SECRET = new URLSearchParams({ v: APP.secret }).toString().slice(2);
   const TOKEN_REQUEST = [
     'HttpRequest r = new HttpRequest();',

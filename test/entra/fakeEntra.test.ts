@@ -102,3 +102,16 @@ describe('fake Entra: certificate credentials (client assertions)', () => {
     expect(body).toMatchObject({ error: 'invalid_client', error_codes: [code] });
   });
 });
+
+describe('credentials added while the fake runs', () => {
+  it('refuses a new secret as Entra does (AADSTS7000215) until it has replicated, then grants it beside the first', async () => {
+    const app = entra.apps.find((candidate) => candidate.clientId === CLIENT_ID)!;
+    app.secrets = [{ value: 'added', keyId: randomUUID(), usableAfter: Date.now() + 400 }];
+    const early = await token({ ...grant, client_secret: 'added' });
+    expect(early).toMatchObject({ status: 401, body: { error: 'invalid_client', error_codes: [7000215] } });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await token({ ...grant, client_secret: 'added' })).status).toBe(200);
+    expect((await token(grant)).status).toBe(200);
+    app.secrets = [];
+  });
+});

@@ -8,16 +8,30 @@ import { createHash, createVerify, randomUUID, X509Certificate } from 'node:cryp
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * A credential added to an app after it was created. Entra replicates a new credential across its regions for seconds
+ * up to minutes; until then the token endpoint refuses it as if it did not exist (AADSTS7000215 for a secret,
+ * AADSTS700027 for a certificate), which is what `usableAfter` models.
+ */
+export type FakeSecret = { value: string; keyId?: string; usableAfter?: number; expired?: boolean };
+export type FakeCertificate = { pem: string; keyId?: string; usableAfter?: number };
+
 export type FakeApp = {
   tenantId: string;
   clientId: string;
-  secret: string;
+  /** The app's first secret; `secrets` holds any others (an app can have several at once, as during a rotation). */
+  secret?: string;
+  secrets?: FakeSecret[];
   /** Application permissions an admin consented to; empty means consent is missing. */
   roles?: string[];
   secretExpired?: boolean;
   /** PEM of a certificate registered on the app: client assertions signed with its key are accepted. */
   certificate?: string;
+  certificates?: FakeCertificate[];
 };
+
+/** An app created with a secret, as most tests start from. */
+export type FakeAppWithSecret = FakeApp & { secret: string };
 
 export type EntraReply = { code: number; sentence: string };
 
@@ -40,6 +54,8 @@ export type FakeEntraOptions = {
 export type FakeEntra = {
   /** The token URL for a tenant (GUID or domain), v2 unless asked for v1. */
   tokenUrl: (tenant: string, version?: 'v1' | 'v2') => string;
+  /** The live list of apps: add to it, or to an app's secrets and certificates, while the server runs. */
+  apps: FakeApp[];
   requests: Array<{ path: string; form: Record<string, string> }>;
   stop: () => Promise<void>;
 };
@@ -87,6 +103,18 @@ function accessToken(app: FakeApp, audience: string, v1: boolean): string {
   return `${base64url({ typ: 'JWT', alg: 'RS256', kid: 'fake-entra' })}.${base64url(claims)}.${Buffer.from('fake-signature').toString('base64url')}`;
 }
 
+/** The secrets Entra accepts now: the first one, and every added one that has finished replicating. */
+function usableSecrets(app: FakeApp): FakeSecret[] {
+  const now = Date.now();
+  const first: FakeSecret[] = app.secret === undefined ? [] : [{ value: app.secret, expired: app.secretExpired }];
+  return [...first, ...(app.secrets ?? []).filter((secret) => (secret.usableAfter ?? 0) <= now)];
+}
+
+function usableCertificates(app: FakeApp): string[] {
+  const now = Date.now();
+  return [...(app.certificate ? [app.certificate] : []), ...(app.certificates ?? []).filter((cert) => (cert.usableAfter ?? 0) <= now).map((cert) => cert.pem)];
+}
+
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /**
@@ -104,10 +132,10 @@ function assertionProblem(assertion: string, app: FakeApp, tokenEndpoint: string
   } catch {
     return malformed;
   }
-  if (!app.certificate) return { code: 700027, sentence: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(header.x5t)}']` };
-  const cert = new X509Certificate(app.certificate);
-  const x5t = createHash('sha1').update(cert.raw).digest('base64url');
-  if (header.alg !== 'RS256' || header.x5t !== x5t) {
+  const cert = usableCertificates(app)
+    .map((pem) => new X509Certificate(pem))
+    .find((candidate) => createHash('sha1').update(candidate.raw).digest('base64url') === header.x5t);
+  if (header.alg !== 'RS256' || !cert) {
     return { code: 700027, sentence: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${String(header.x5t)}']` };
   }
   const signed = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(cert.publicKey, Buffer.from(parts[2], 'base64url'));
@@ -168,10 +196,14 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
         if (problem) return entraError(res, 401, 'invalid_client', problem.code, problem.sentence);
       } else if (!form.client_secret) {
         return entraError(res, 401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
-      } else if (form.client_secret !== app.secret) {
-        return entraError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
-      } else if (app.secretExpired) {
-        return entraError(res, 401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
+      } else {
+        const secret = usableSecrets(app).find((candidate) => candidate.value === form.client_secret);
+        if (!secret) {
+          return entraError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+        }
+        if (secret.expired) {
+          return entraError(res, 401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app.`);
+        }
       }
       let audience: string | undefined;
       if (v1) {
@@ -200,6 +232,7 @@ export async function startFakeEntra(options: FakeEntraOptions): Promise<FakeEnt
   const { port } = server.address() as AddressInfo;
   return {
     tokenUrl: (tenant, version = 'v2') => `http://${host}:${port}/${tenant}/oauth2/${version === 'v2' ? 'v2.0/' : ''}token`,
+    apps: options.apps,
     requests,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
