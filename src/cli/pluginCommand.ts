@@ -41,6 +41,9 @@ function asBadInput(error: unknown): unknown {
 // What oclif's parser returns for flags and args: values by name.
 type Output = Record<string, unknown>;
 
+/** Whether the command may ask the user something: not under --json, and only with a terminal on stdin. */
+export const canPrompt = (command: Pick<SfCommand<unknown>, 'jsonEnabled'>): boolean => !command.jsonEnabled() && process.stdin.isTTY === true;
+
 export abstract class PluginCommand<T> extends SfCommand<T> {
   /** Commands that send work to the org tell it what a signal leaves running there. */
   protected readonly interruption = new Interruption();

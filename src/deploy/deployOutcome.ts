@@ -17,7 +17,7 @@ export type Authentication = {
   detail?: string;
 };
 
-export type ProviderOutcome = {
+export type DeployedProvider = {
   name: string;
   mode: ProviderSpec['mode'];
   /** Why this mode: what deploy tells the user. */
@@ -52,7 +52,7 @@ export type DeployOutcome = {
   componentFailures: ComponentFailure[];
   tests: TestSummary;
   errorMessage?: string;
-  providers: ProviderOutcome[];
+  providers: DeployedProvider[];
   /** Absent when every provider uses a certificate. */
   secretSource?: ClientSecret['source'];
   nextSteps: string[];

@@ -17,7 +17,7 @@ import { EXIT_CODES } from '../errors/exitCodes.js';
 import { remoteText } from '../ux/remoteText.js';
 import { openBrowser } from './openBrowser.js';
 import type { DeployOptions } from './deployOptions.js';
-import type { Authentication, ProviderOutcome } from './deployOutcome.js';
+import type { Authentication, DeployedProvider } from './deployOutcome.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
@@ -95,7 +95,7 @@ export type Deployed = {
   secretOf: Record<string, ClientSecret>;
 };
 
-type AfterDeploy = Pick<ProviderOutcome, 'assignments' | 'authentication'>;
+type AfterDeploy = Pick<DeployedProvider, 'assignments' | 'authentication'>;
 
 /** A provider's permission set assignment and principal authentication, once its deploy succeeded. */
 async function afterDeploy(options: DeployOptions, deployed: Deployed, provider: ProviderSpec): Promise<AfterDeploy> {
@@ -130,7 +130,7 @@ async function afterDeploy(options: DeployOptions, deployed: Deployed, provider:
   }
 }
 
-function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiVersion: string, after: AfterDeploy): ProviderOutcome {
+function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiVersion: string, after: AfterDeploy): DeployedProvider {
   const plugin = provider.mode === 'plugin';
   return {
     name: provider.name,
@@ -157,11 +157,11 @@ function providerOutcome(provider: ProviderSpec, instanceUrl: string, orgMaxApiV
  * Every provider's finish, one provider after another (never together): each may open a browser or follow a
  * sign-in flow, and its stages show in order. A deploy that failed, or only validated, finishes none.
  */
-export async function finishProviders(options: DeployOptions, deployed: Deployed, providers: readonly ProviderSpec[], orgMaxApiVersion: string): Promise<ProviderOutcome[]> {
+export async function finishProviders(options: DeployOptions, deployed: Deployed, providers: readonly ProviderSpec[], orgMaxApiVersion: string): Promise<DeployedProvider[]> {
   const succeeded = deployed.report.success && !options.dryRun;
-  const finishOne = async (provider: ProviderSpec): Promise<ProviderOutcome> => {
+  const finishOne = async (provider: ProviderSpec): Promise<DeployedProvider> => {
     const after: AfterDeploy = succeeded ? await afterDeploy(options, deployed, provider) : { assignments: [], authentication: { status: 'NotConfigured', action: 'none' } };
     return providerOutcome(provider, deployed.conn.instanceUrl, orgMaxApiVersion, after);
   };
-  return providers.reduce<Promise<ProviderOutcome[]>>(async (done, provider) => [...(await done), await finishOne(provider)], Promise.resolve([]));
+  return providers.reduce<Promise<DeployedProvider[]>>(async (done, provider) => [...(await done), await finishOne(provider)], Promise.resolve([]));
 }

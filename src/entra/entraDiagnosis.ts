@@ -50,7 +50,7 @@ export function aadstsCodeIn(message: string): number | undefined {
 /** Microsoft Graph's application id: v1 tokens for Graph carry it as their audience. */
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
-function originOf(value: string): string | undefined {
+function httpsOrigin(value: string): string | undefined {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' ? url.origin : undefined;
@@ -64,10 +64,10 @@ function originOf(value: string): string | undefined {
  * or GUID audience of a custom API, or no endpoint known).
  */
 export function audienceFits(audience: string, endpoint: string | undefined): 'match' | 'mismatch' | 'unknown' {
-  const endpointOrigin = endpoint ? originOf(endpoint) : undefined;
+  const endpointOrigin = endpoint ? httpsOrigin(endpoint) : undefined;
   if (!endpointOrigin) return 'unknown';
   if (audience.toLowerCase() === GRAPH_APP_ID) return isGraphHost(new URL(endpointOrigin).hostname) ? 'match' : 'mismatch';
-  const audienceOrigin = originOf(audience);
+  const audienceOrigin = httpsOrigin(audience);
   if (!audienceOrigin) return 'unknown';
   return audienceOrigin === endpointOrigin ? 'match' : 'mismatch';
 }

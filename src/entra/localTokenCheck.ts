@@ -17,7 +17,7 @@ export type TokenSummary = TokenClaims & {
   accessToken?: string;
 };
 
-export type LocalCheckResult = { checks: Check[]; token?: TokenSummary };
+export type LocalCheckOutcome = { checks: Check[]; token?: TokenSummary };
 
 /** What the claims say about consent, audience, tenant and application; one check each. */
 function claimChecks(spec: TokenRequestSpec, claims: TokenClaims): Check[] {
@@ -41,7 +41,7 @@ function claimChecks(spec: TokenRequestSpec, claims: TokenClaims): Check[] {
   return checks;
 }
 
-export async function checkTokenLocally(spec: TokenRequestSpec, credential: AppCredential, showToken: boolean): Promise<LocalCheckResult> {
+export async function checkTokenLocally(spec: TokenRequestSpec, credential: AppCredential, showToken: boolean): Promise<LocalCheckOutcome> {
   const answer = await requestToken(spec, credential);
   switch (answer.kind) {
     case 'unreachable':

@@ -14,7 +14,7 @@ import { describeReplacedFiles } from './replacedFiles.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
 
-export type ProviderSummary = {
+export type GeneratedProvider = {
   name: string;
   mode: ProviderSpec['mode'];
   model: ProviderSpec['model'];
@@ -29,11 +29,11 @@ export type ProviderSummary = {
   certificate?: string;
 };
 
-export type GenerateResult = {
+export type GenerateOutcome = {
   outputDir: string;
   apiVersion: string;
   files: WrittenFile[];
-  providers: ProviderSummary[];
+  providers: GeneratedProvider[];
   /** How the client secret is supplied; absent when every provider uses a certificate instead. */
   secret?: { found: boolean; source?: string; placeholder: string };
   /** Whether --output-dir lies in an SFDX project, which `sf project deploy start` needs; next steps say what to add. */
@@ -41,7 +41,7 @@ export type GenerateResult = {
   nextSteps: string[];
 };
 
-export function summarize(provider: ProviderSpec): ProviderSummary {
+export function summarize(provider: ProviderSpec): GeneratedProvider {
   return {
     name: provider.name,
     mode: provider.mode,
@@ -98,7 +98,7 @@ export type GenerateOptions = {
  * Validates everything, renders in memory, then writes: invalid input, or a provider repointed without --force,
  * leaves the output directory untouched.
  */
-export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming, options: GenerateOptions = {}): Promise<GenerateResult> {
+export async function generateBundle(input: BundleInput, outputDir: string, secretFlag?: string, naming?: FieldNaming, options: GenerateOptions = {}): Promise<GenerateOutcome> {
   const spec = parseBundleSpec(input, naming);
   const usesSecret = spec.providers.some((provider) => provider.auth.kind === 'secret');
   // The secret is only checked, so a bad one is reported now rather than at deploy time; it is never rendered.

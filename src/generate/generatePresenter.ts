@@ -3,12 +3,12 @@ import { relative } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { formatTable } from '../ux/table.js';
 import type { CommandOutput } from '../ux/commandOutput.js';
-import type { GenerateResult } from './generateBundle.js';
+import type { GenerateOutcome } from './generateBundle.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
 
-export function presentGenerate(out: CommandOutput, result: GenerateResult): void {
+export function presentGenerate(out: CommandOutput, result: GenerateOutcome): void {
   out.log(messages.getMessage('output.Header', [result.outputDir, result.files.length]));
   out.log(formatTable({
     data: result.files.map((file) => ({ state: file.state, type: file.type, file: relative(result.outputDir, file.path) })),

@@ -11,6 +11,7 @@ import { copyFile, link, lstat, mkdir, open, realpath, rename, rm, rmdir, stat }
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Messages, type SfError } from '@salesforce/core';
 import type { BundleFile } from '../render/renderBundle.js';
+import type { ChangeState } from '../salesforce/deployReport.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { firstFailure, settleAll } from './pool.js';
 import { isInside, linkLeadingOut, realPathOf } from './realPaths.js';
@@ -18,21 +19,20 @@ import { isInside, linkLeadingOut, realPathOf } from './realPaths.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'output');
 
-export type FileState = 'created' | 'changed' | 'unchanged';
-export type WrittenFile = { path: string; type: string; fullName: string; state: FileState };
+export type WrittenFile = { path: string; type: string; fullName: string; state: ChangeState };
 /** A file about to be replaced: what it holds now and what it will hold. */
 export type ChangedFile = BundleFile & { shown: string; previous: string };
 export type WriteOptions = {
-  /** Called once the plan is made, before anything is written, with the files to be replaced; a throw writes nothing. */
+  /** Called once every target is resolved, before anything is written, with the files to be replaced; a throw writes nothing. */
   beforeWrite?: (changed: ChangedFile[]) => void | Promise<void>;
 };
 
-type Planned = BundleFile & {
+type Target = BundleFile & {
   /** The path as the user gave it, for messages and the result. */
   shown: string;
   /** The target in its real directory. */
   target: string;
-  state: FileState;
+  state: ChangeState;
   /** What a changed file holds now. */
   previous?: string;
 };
@@ -81,7 +81,7 @@ async function readRegular(path: string): Promise<string> {
 }
 
 /** Resolves each file's real target and refuses any that would leave the output directory or replace a non-file. */
-async function plan(files: BundleFile[], outputDir: string): Promise<{ planned: Planned[]; realRoot: string }> {
+async function resolveTargets(files: BundleFile[], outputDir: string): Promise<{ targets: Target[]; realRoot: string }> {
   const root = resolve(outputDir);
   const realRoot = await realPathOf(root).catch(failing('check', outputDir));
   const rootKind = await stat(realRoot).then((found) => (found.isDirectory() ? 'dir' : 'other'), () => 'missing');
@@ -108,7 +108,7 @@ async function plan(files: BundleFile[], outputDir: string): Promise<{ planned: 
     dirs.set(dir, realDir);
   }
 
-  const results = await settleAll(files, async (file): Promise<Planned> => {
+  const results = await settleAll(files, async (file): Promise<Target> => {
     const shown = join(outputDir, file.path);
     const textual = resolve(root, file.path);
     const target = join(dirs.get(dirname(textual))!, basename(textual));
@@ -120,7 +120,7 @@ async function plan(files: BundleFile[], outputDir: string): Promise<{ planned: 
   });
   const failure = firstFailure(results);
   if (failure) throw failure;
-  return { planned: results.map((result) => (result as PromiseFulfilledResult<Planned>).value), realRoot };
+  return { targets: results.map((result) => (result as PromiseFulfilledResult<Target>).value), realRoot };
 }
 
 /** Makes each directory, keeping every one this run created (deepest last), and checks it still really lies inside. */
@@ -132,7 +132,7 @@ async function makeDirectories(realDirs: string[], realRoot: string, outputDir: 
     const made: string[] = [];
     if (first) for (let path = dir; isInside(first, path); path = dirname(path)) made.unshift(path);
     created.push(...made);
-    // A link swapped in since the plan would now lead elsewhere.
+    // A link swapped in since the targets were resolved would now lead elsewhere.
     // eslint-disable-next-line no-await-in-loop
     const real = await realpath(dir).catch(failing('directory', shown));
     if (real !== dir) throw messages.createError('error.LinkLeadsOutside', [shown, shown, outputDir, real], [], EXIT_CODES.failed);
@@ -142,12 +142,12 @@ async function makeDirectories(realDirs: string[], realRoot: string, outputDir: 
 /** One run's staging files and renames, so that a failure anywhere can be undone exactly. */
 class Staging {
   public readonly createdDirs: string[] = [];
-  private readonly temps = new Map<Planned, string>();
-  private readonly backups = new Map<Planned, string>();
-  private readonly committed = new Set<Planned>();
+  private readonly temps = new Map<Target, string>();
+  private readonly backups = new Map<Target, string>();
+  private readonly committed = new Set<Target>();
 
   /** Writes one file's new content under a fresh name, and sets aside the file it replaces. */
-  public async stage(file: Planned): Promise<void> {
+  public async stage(file: Target): Promise<void> {
     const temp = beside(file.target, 'tmp');
     // Exclusive create (never an existing file, never through a link); kept for cleanup as soon as it exists.
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -165,7 +165,7 @@ class Staging {
     this.backups.set(file, backup);
   }
 
-  public async commit(file: Planned): Promise<void> {
+  public async commit(file: Target): Promise<void> {
     // A file that appeared where there was none is someone else's: never replaced, and so never removed on undo.
     if (file.state === 'created' && (await kindOf(file.target).catch(failing('replace', file.shown))) !== 'missing') {
       throw new StepFailed('replace', file.shown, Object.assign(new Error('EEXIST'), { code: 'EEXIST' }));
@@ -175,7 +175,7 @@ class Staging {
   }
 
   /** Undoes every rename done, removes every staging file and created directory; says what could not be undone. */
-  public async undo(files: Planned[]): Promise<string[]> {
+  public async undo(files: Target[]): Promise<string[]> {
     const left: string[] = [];
     const done = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => true, () => false);
     await settleAll(files, async (file) => {
@@ -213,13 +213,13 @@ function failureMessage(failure: unknown, outputDir: string, left: string[]): Sf
 
 /** Writes the files that are new or changed and reports the state of every file, with paths as the user gave them. */
 export async function writeBundle(files: BundleFile[], outputDir: string, options: WriteOptions = {}): Promise<WrittenFile[]> {
-  const { planned, realRoot } = await plan(files, outputDir).catch((failure: unknown) => {
+  const { targets, realRoot } = await resolveTargets(files, outputDir).catch((failure: unknown) => {
     throw failureMessage(failure, outputDir, []);
   });
   await options.beforeWrite?.(
-    planned.flatMap(({ path, content, type, fullName, shown, previous }) => (previous === undefined ? [] : [{ path, content, type, fullName, shown, previous }]))
+    targets.flatMap(({ path, content, type, fullName, shown, previous }) => (previous === undefined ? [] : [{ path, content, type, fullName, shown, previous }]))
   );
-  const changing = planned.filter((file) => file.state !== 'unchanged');
+  const changing = targets.filter((file) => file.state !== 'unchanged');
   const staging = new Staging();
   let failure: unknown;
   try {
@@ -234,7 +234,7 @@ export async function writeBundle(files: BundleFile[], outputDir: string, option
     throw failureMessage(failure, outputDir, left);
   }
   await staging.finish();
-  return planned.map((file) => ({
+  return targets.map((file) => ({
     path: file.shown,
     type: file.type,
     fullName: file.fullName,

@@ -35,7 +35,7 @@ export function refuseSecretFlagUnderDebug(argv: string[], env: NodeJS.ProcessEn
  * The client secret: any non-empty value a custom metadata text field can hold, with no control characters and no
  * U+FFFD, which is what bytes that are not UTF-8 become when the environment or the command line is decoded.
  */
-export function checkClientSecret(secret: string, source: string): string {
+export function requireUsableSecret(secret: string, source: string): string {
   const key =
     secret.length === 0
       ? 'error.SecretEmpty'
@@ -52,9 +52,9 @@ export function checkClientSecret(secret: string, source: string): string {
 
 /** The secret from the flag or, failing that, the environment; undefined when neither holds one. */
 export function clientSecretFrom(flagValue: string | undefined, env: NodeJS.ProcessEnv = process.env): ClientSecret | undefined {
-  if (flagValue !== undefined) return { value: checkClientSecret(flagValue, '--client-secret'), source: '--client-secret' };
+  if (flagValue !== undefined) return { value: requireUsableSecret(flagValue, '--client-secret'), source: '--client-secret' };
   const fromEnv = env[SECRET_ENV];
-  if (fromEnv !== undefined && fromEnv !== '') return { value: checkClientSecret(fromEnv, SECRET_ENV), source: SECRET_ENV };
+  if (fromEnv !== undefined && fromEnv !== '') return { value: requireUsableSecret(fromEnv, SECRET_ENV), source: SECRET_ENV };
   return undefined;
 }
 
@@ -70,7 +70,7 @@ export function clientSecretFromBytes(bytes: Uint8Array | undefined, source: str
   if (bytes === undefined) throw messages.createError('error.SecretTooLong', [source, TEXT_FIELD_MAX], [], EXIT_CODES['invalid-input']);
   const text = utf8Text(bytes);
   if (text === undefined) throw messages.createError('error.SecretEncoding', [source], [], EXIT_CODES['invalid-input']);
-  return checkClientSecret(text.replace(/\r?\n$/, ''), source);
+  return requireUsableSecret(text.replace(/\r?\n$/, ''), source);
 }
 
 /** A certificate provider signs a client assertion in the org: it has no client secret at all. */

@@ -12,7 +12,7 @@ import type { BundleInput } from './providerSpec.js';
 import type { FieldNaming } from './checker.js';
 import type { ProviderInput } from './providerFields.js';
 import { jsonSyntaxProblem } from './jsonSyntax.js';
-import { checkClientSecret, needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
+import { requireUsableSecret, needsClientSecret, SECRET_ENV, type ClientSecret } from './clientSecret.js';
 import { utf8Text } from './utf8.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -120,7 +120,7 @@ export function secretsFromEnv(config: ConfigFile, env: NodeJS.ProcessEnv = proc
   for (const [provider, variable] of Object.entries(config.secretEnv)) {
     const value = env[variable];
     if (value === undefined || value === '') missing.push(`- ${messages.getMessage('config.SecretMissingFor', [provider, variable])}`);
-    else secrets[provider] = { value: checkClientSecret(value, variable), source: variable };
+    else secrets[provider] = { value: requireUsableSecret(value, variable), source: variable };
   }
   if (missing.length > 0) throw messages.createError('error.ConfigSecretsMissing', [config.path, missing.join('\n')], [SECRET_ENV], EXIT_CODES['invalid-input']);
   return secrets;

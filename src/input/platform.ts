@@ -18,13 +18,13 @@ const GRAPH_HOSTS = new Set(CLOUDS.map((cloud) => CLOUD_HOSTS[cloud].graph));
 /** Whether a host name is Microsoft Graph in one of the clouds. */
 export const isGraphHost = (hostname: string): boolean => GRAPH_HOSTS.has(hostname);
 
-export type CredentialModel = 'external' | 'legacy';
+export type NamedCredentialModel = 'external' | 'legacy';
 /**
  * How tokens are obtained: `plugin`, the Apex Auth. Provider this tool generates; `native`, Salesforce's own
  * client-credentials flow in an External Credential (API 59+, no Apex, the secret stored encrypted through Connect REST).
  */
-export type Mode = 'plugin' | 'native';
-export const MODES: readonly Mode[] = ['plugin', 'native'];
+export type ProviderMode = 'plugin' | 'native';
+export const MODES: readonly ProviderMode[] = ['plugin', 'native'];
 /** The External Credential protocol variant --mode native sets up: the client secret goes in the token request's body. */
 export const NATIVE_VARIANT = 'ClientCredentialsClientSecret';
 /** What marks a native External Credential as set up by this tool (in its description), so list and remove find it. */
@@ -32,7 +32,7 @@ export const NATIVE_MARKER = 'sf azure-authprovider';
 /** What proves the application's identity: a client secret, or a certificate's signed client assertion. */
 export type AuthKind = 'secret' | 'certificate';
 export const AUTH_KINDS: readonly AuthKind[] = ['secret', 'certificate'];
-export const CREDENTIAL_MODELS: readonly CredentialModel[] = ['external', 'legacy'];
+export const CREDENTIAL_MODELS: readonly NamedCredentialModel[] = ['external', 'legacy'];
 
 /**
  * API versions: the Assert class used by the test class exists from 56.0, and permission-set access to an

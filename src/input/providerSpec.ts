@@ -19,8 +19,8 @@ import {
   tokenCredentialName,
   USERNAME_MAX,
   type Cloud,
-  type CredentialModel,
-  type Mode,
+  type NamedCredentialModel,
+  type ProviderMode,
   type SecretStorage,
 } from './platform.js';
 import { Checker, shown, specError, type FieldNaming } from './checker.js';
@@ -49,7 +49,7 @@ export type ProviderSpec = {
   resource?: string;
   /** Base URL of the API the Named Credential calls. */
   endpoint: string;
-  model: CredentialModel;
+  model: NamedCredentialModel;
   executionUser?: string;
   namedCredential: string;
   /** Set for the External Credential model only, like principal and permissionSet. */
@@ -58,7 +58,7 @@ export type ProviderSpec = {
   permissionSet?: string;
   refreshStatusCodes: number[];
   remoteSite: { name: string; url: string };
-  mode: Mode;
+  mode: ProviderMode;
   auth: ProviderAuth;
   /** Plugin providers with a client secret only, like tokenCredential (set for `credential` storage). */
   secretStorage?: SecretStorage;
@@ -82,7 +82,7 @@ export function isRefreshStatusCode(code: number): boolean {
   return Number.isInteger(code) && code !== 401 && (hundreds === 4 || (hundreds >= 6 && hundreds <= 9));
 }
 
-function apiVersionOf(check: Checker, raw: string | undefined, model: CredentialModel): string {
+function apiVersionOf(check: Checker, raw: string | undefined, model: NamedCredentialModel): string {
   const value = check.text('apiVersion', raw) ?? DEFAULT_API_VERSION;
   const match = API_VERSION.exec(value);
   const major = match ? Number(match[1]) : NaN;
@@ -166,7 +166,7 @@ function externalPiecesOf(
   return { externalCredential, principal, permissionSet, refreshStatusCodes };
 }
 
-function modeOf(check: Checker, input: ProviderInput, external: boolean): Mode {
+function modeOf(check: Checker, input: ProviderInput, external: boolean): ProviderMode {
   const mode = check.oneOf('mode', input.mode, MODES, 'plugin');
   if (mode === 'native') {
     if (!external) check.fail('mode', 'error.NativeExternal');
@@ -245,7 +245,7 @@ function providerSpecOf(check: Checker, input: ProviderInput): ProviderSpec | un
  * A plugin provider's secret goes to an External Credential wherever a permission set can grant its principal: the
  * External Credential model (API 59.0 and later, which that model requires anyway). The legacy model keeps it in the record.
  */
-function secretStorageOf(mode: Mode, auth: ProviderAuth, model: CredentialModel, name: string): Pick<ProviderSpec, 'secretStorage' | 'tokenCredential'> {
+function secretStorageOf(mode: ProviderMode, auth: ProviderAuth, model: NamedCredentialModel, name: string): Pick<ProviderSpec, 'secretStorage' | 'tokenCredential'> {
   if (mode !== 'plugin' || auth.kind !== 'secret') return {};
   return model === 'external' ? { secretStorage: 'credential', tokenCredential: tokenCredentialName(name) } : { secretStorage: 'record' };
 }
@@ -253,7 +253,7 @@ function secretStorageOf(mode: Mode, auth: ProviderAuth, model: CredentialModel,
 /** x5t: 27 base64url characters of a SHA-1 digest. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{27}$/;
 
-function authOf(check: Checker, input: ProviderInput, mode: Mode): ProviderAuth | undefined {
+function authOf(check: Checker, input: ProviderInput, mode: ProviderMode): ProviderAuth | undefined {
   const kind = check.oneOf('auth', input.auth, AUTH_KINDS, 'secret');
   if (kind === 'secret') {
     if (input.certificate !== undefined) check.fail('certificate', 'error.CertificateOnly');

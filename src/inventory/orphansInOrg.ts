@@ -12,7 +12,7 @@ import { FIELDS, NATIVE_MARKER, SHARED, defaultPermissionSet } from '../input/pl
 import { soqlString } from '../salesforce/orgProfile.js';
 import { listNames, parameters, readComponents, recordRef, textValue, type Component, recordFields } from '../salesforce/metadataRead.js';
 import { sameName } from '../salesforce/salesforceNames.js';
-import { usesExternalCredential, type Inventory, type ProviderInOrg } from './providersInOrg.js';
+import { usesExternalCredential, type Inventory, type FoundProvider } from './providersInOrg.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -95,7 +95,7 @@ async function markedRemoteSites(conn: Connection): Promise<Leftovers['remoteSit
   });
 }
 
-export async function findLeftovers(conn: Connection, inventory: Inventory, providers: ProviderInOrg[]): Promise<Leftovers> {
+export async function findLeftovers(conn: Connection, inventory: Inventory, providers: FoundProvider[]): Promise<Leftovers> {
   const [records, permissionSets, remoteSites] = await Promise.all([orphanRecords(conn, inventory), markedPermissionSets(conn), markedRemoteSites(conn)]);
   const authProviders = new Set(inventory.authProviders.map((provider) => lower(String(provider.fullName))));
   const liveCredentials = new Set(providers.flatMap((provider) => (provider.externalCredential ? [lower(provider.externalCredential)] : [])));

@@ -9,7 +9,7 @@ import { principalStatuses, type PrincipalStatus } from '../salesforce/principal
 import { listNames, parameters, readComponents, recordRef, textValue, type Component, recordFields } from '../salesforce/metadataRead.js';
 import { sameName } from '../salesforce/salesforceNames.js';
 
-export type ProviderInOrg = {
+export type FoundProvider = {
   name: string;
   mode: 'plugin' | 'native';
   label?: string;
@@ -47,7 +47,7 @@ export function nativeSettings(ec: Component): { variant?: string; tokenUrl?: st
 export const isOurNativeCredential = (ec: Component | undefined): ec is Component =>
   ec !== undefined && (textValue(ec.description) ?? '').includes(NATIVE_MARKER) && (nativeSettings(ec).variant ?? '').startsWith('ClientCredentials');
 
-const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component) => boolean): ProviderInOrg['namedCredentials'] =>
+const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component) => boolean): FoundProvider['namedCredentials'] =>
   namedCredentials.filter(uses).map((nc) => ({
     name: String(nc.fullName),
     url: parameters(nc, 'namedCredentialParameters').find((p) => p.parameterType === 'Url')?.parameterValue ?? textValue(nc.endpoint),
@@ -56,7 +56,7 @@ const namedCredentialsOf = (namedCredentials: Component[], uses: (nc: Component)
 export const usesExternalCredential = (name: string | undefined) => (nc: Component): boolean =>
   name !== undefined && parameters(nc, 'namedCredentialParameters').some((p) => p.parameterType === 'Authentication' && sameName(p.externalCredential, name));
 
-async function nativeProviders(conn: Connection, externalCredentials: Component[], namedCredentials: Component[]): Promise<ProviderInOrg[]> {
+async function nativeProviders(conn: Connection, externalCredentials: Component[], namedCredentials: Component[]): Promise<FoundProvider[]> {
   return Promise.all(
     externalCredentials.filter(isOurNativeCredential).map(async (ec) => {
       const name = String(ec.fullName);
@@ -75,7 +75,7 @@ async function nativeProviders(conn: Connection, externalCredentials: Component[
   );
 }
 
-function secretOf(values: Map<string | undefined, string | undefined>): Pick<ProviderInOrg, 'secretStorage' | 'tokenCredential'> {
+function secretOf(values: Map<string | undefined, string | undefined>): Pick<FoundProvider, 'secretStorage' | 'tokenCredential'> {
   const tokenCredential = values.get(FIELDS.tokenCredential.apiName);
   if (tokenCredential) return { secretStorage: 'credential', tokenCredential };
   return { secretStorage: values.get(FIELDS.authMethod.apiName) === 'certificate' ? 'none' : 'record' };
@@ -93,14 +93,14 @@ export async function readInventory(conn: Connection): Promise<Inventory> {
   return { authProviders, namedCredentials, externalCredentials };
 }
 
-export async function findProviders(conn: Connection, inventory?: Inventory): Promise<ProviderInOrg[]> {
+export async function findProviders(conn: Connection, inventory?: Inventory): Promise<FoundProvider[]> {
   const { authProviders, namedCredentials, externalCredentials } = inventory ?? (await readInventory(conn));
   const ours = authProviders.filter(isOurProvider);
   const records = ours.map((provider) => recordRef(textValue(provider.customMetadataTypeRecord) ?? '').fullName);
   const recordValues = ours.length > 0 ? await readComponents(conn, 'CustomMetadata', records) : [];
   // Each provider's principals are read at once, as the native providers' are.
   const plugins = Promise.all(
-    ours.map(async (provider, index): Promise<ProviderInOrg> => {
+    ours.map(async (provider, index): Promise<FoundProvider> => {
       const name = String(provider.fullName);
       const values = recordFields(recordValues[index]);
       const external = externalCredentials.find((ec) => parameters(ec, 'externalCredentialParameters').some((p) => p.parameterType === 'AuthProvider' && sameName(p.authProvider, name)));

@@ -6,7 +6,7 @@ import { Messages } from '@salesforce/core';
 import type { Orphan, Untouched } from '../inventory/orphansInOrg.js';
 import { formatTable } from '../ux/table.js';
 import type { CommandOutput } from '../ux/commandOutput.js';
-import type { ListResult } from './listProviders.js';
+import type { ListOutcome } from './listProviders.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');
@@ -29,7 +29,7 @@ function presentLeftovers(out: CommandOutput, orphans: Orphan[], untouched: Unto
   }
 }
 
-export function presentList(out: CommandOutput, { providers, orphans, untouched }: ListResult, username: string): void {
+export function presentList(out: CommandOutput, { providers, orphans, untouched }: ListOutcome, username: string): void {
   presentLeftovers(out, orphans, untouched);
   if (providers.length === 0) {
     out.log(messages.getMessage('output.None', [username]));

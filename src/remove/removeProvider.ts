@@ -2,7 +2,7 @@
  * Takes providers out of an org, the pieces that depend on others first: the permission set (after its assignments),
  * the Named Credentials, the External Credential, the Auth. Provider, its record; then the token host's remote site
  * when no remaining provider uses that host, and the shared class and type when no provider remains. Every step
- * skips what is already gone, and what an earlier run left behind (orphans, see orphansInOrg.ts) is planned like a
+ * skips what is already gone, and what an earlier run left behind (orphans, see orphansInOrg.ts) is listed like a
  * provider, so a run that stopped half-way is completed by running it again.
  */
 import { Messages, type Connection, type Org } from '@salesforce/core';
@@ -11,7 +11,7 @@ import { parseProviderNames, remoteSiteNameFor } from '../input/names.js';
 import type { ProviderInput } from '../input/providerFields.js';
 import { SHARED, defaultPermissionSet } from '../input/platform.js';
 import { describeOrg, soqlString } from '../salesforce/orgProfile.js';
-import { findProviders, readInventory, type ProviderInOrg } from '../inventory/providersInOrg.js';
+import { findProviders, readInventory, type FoundProvider } from '../inventory/providersInOrg.js';
 import { findLeftovers, type Leftovers, type Orphan, type Untouched } from '../inventory/orphansInOrg.js';
 import { crudProblem, readComponents } from '../salesforce/metadataRead.js';
 import { destructivePackage, metadataZip } from '../salesforce/metadataPackage.js';
@@ -32,7 +32,7 @@ export type RemoveOptions = {
   all: boolean;
   dryRun: boolean;
   waitMs: number;
-  /** Asked once the plan is known, unless the user said not to; false stops without changing anything. */
+  /** Asked once the removals are known, unless the user said not to; false stops without changing anything. */
   confirm: (removals: Removal[]) => Promise<boolean>;
   onStage?: (stage: string) => void;
   /** The destructive deploy of the shared pieces was queued. */
@@ -58,8 +58,8 @@ const originOf = (url: string | undefined): string | undefined => {
 };
 
 type Scope = {
-  targets: ProviderInOrg[];
-  remaining: ProviderInOrg[];
+  targets: FoundProvider[];
+  remaining: FoundProvider[];
   orphans: Orphan[];
   remainingOrphans: Orphan[];
   leftovers: Leftovers;
@@ -68,7 +68,7 @@ type Scope = {
 };
 
 /** The components to delete, in order, that exist now. */
-async function plan(conn: Connection, scope: Scope): Promise<Removal[]> {
+async function listRemovals(conn: Connection, scope: Scope): Promise<Removal[]> {
   const wanted: Array<[string, string, boolean]> = [];
   const want = (orphan: boolean, type: string, ...names: string[]): void => {
     for (const name of names) if (!wanted.some(([t, n]) => t === type && n.toLowerCase() === name.toLowerCase())) wanted.push([type, name, orphan]);
@@ -94,7 +94,7 @@ async function plan(conn: Connection, scope: Scope): Promise<Removal[]> {
     if (orphan.record) want(true, 'CustomMetadata', orphan.record);
   }
   // Remote sites and the shared Apex serve plugin providers only; a record left behind still counts as one.
-  const plugins = (list: ProviderInOrg[]): ProviderInOrg[] => list.filter((provider) => provider.mode === 'plugin');
+  const plugins = (list: FoundProvider[]): FoundProvider[] => list.filter((provider) => provider.mode === 'plugin');
   const records = (list: Orphan[]): Orphan[] => list.filter((orphan) => orphan.record !== undefined);
   const keptHosts = new Set([...plugins(scope.remaining), ...records(scope.remainingOrphans)].map((provider) => originOf(provider.tokenUrl)));
   const liveHosts = new Set(plugins(scope.targets).map((provider) => originOf(provider.tokenUrl)));
@@ -167,14 +167,14 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
   const targets = providers.filter((provider) => chosen(provider.name));
   const orphans = leftovers.orphans.filter((orphan) => chosen(orphan.name));
   const untouched = leftovers.untouched.filter((piece) => chosen(piece.refersTo) || chosen(piece.name));
-  // A name that matches only untouched pieces gets an empty plan that says why, not "no such provider".
+  // A name that matches only untouched pieces gets no removals and a reason, not "no such provider".
   if (targets.length === 0 && orphans.length === 0 && untouched.length === 0 && !options.all) {
     throw messages.createError('error.NotOurProvider', [names!.name, SHARED.pluginClass], [], EXIT_CODES['invalid-input']);
   }
   const remaining = providers.filter((provider) => !targets.includes(provider));
   const remainingOrphans = leftovers.orphans.filter((orphan) => !orphans.includes(orphan));
   const permissionSetOf = (name: string): string => (names && name.toLowerCase() === names.name.toLowerCase() ? names.permissionSet : defaultPermissionSet(name));
-  const removals = await plan(conn, { targets, remaining, orphans, remainingOrphans, leftovers, all: options.all, permissionSetOf });
+  const removals = await listRemovals(conn, { targets, remaining, orphans, remainingOrphans, leftovers, all: options.all, permissionSetOf });
   const named = (list: Array<{ name: string }>): string[] => [...new Set(list.map((provider) => provider.name))];
   const outcome = {
     providers: named([...targets, ...orphans]),
@@ -188,7 +188,7 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
   const shared = removals.filter((removal) => removal.type === 'ApexClass' || removal.type === 'CustomObject');
   for (const removal of removals.filter((candidate) => !shared.includes(candidate))) {
     options.onStage?.(messages.getMessage('stage.Delete', [removal.type, removal.name]));
-    // One at a time, in the planned order: a component goes only after the ones that refer to it.
+    // One at a time, in the listed order: a component goes only after the ones that refer to it.
     // eslint-disable-next-line no-await-in-loop
     await deleteOne(conn, removal);
     removal.state = 'deleted';

@@ -36,7 +36,7 @@ export type RotateOptions = {
   onWrite?: (where: string) => void;
 };
 
-export type RotateOutcome = {
+export type RotateSecretOutcome = {
   status: 'Rotated' | 'Refused';
   exitCode: number;
   provider: string;
@@ -126,7 +126,7 @@ function withRerun(error: unknown, name: string): unknown {
   return new SfError(error.message, error.name, [messages.getMessage('action.RerunRotate', [name])], error.exitCode, error);
 }
 
-export async function rotateSecret(options: RotateOptions): Promise<RotateOutcome> {
+export async function rotateSecret(options: RotateOptions): Promise<RotateSecretOutcome> {
   const { name } = parseProviderNames({ name: options.name });
   // A bad request deadline is bad input: refused before the org is asked anything.
   requestTimeoutMs();

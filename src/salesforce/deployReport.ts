@@ -10,8 +10,8 @@ import type { DeployResult } from './deployPackage.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
-export type ComponentState = 'created' | 'changed' | 'unchanged';
-export type DeployedComponent = { type: string; name: string; state: ComponentState };
+export type ChangeState = 'created' | 'changed' | 'unchanged';
+export type DeployedComponent = { type: string; name: string; state: ChangeState };
 export type ComponentFailure = { type: string; name: string; problem: string; line?: number; column?: number; hint?: string };
 export type TestFailure = { name: string; method: string; message: string; stackTrace?: string };
 export type TestSummary = { level: string; run: number; failures: TestFailure[]; coverageWarnings: string[] };
@@ -63,7 +63,7 @@ export function deployReport(result: DeployResult, testLevel: string, secrets: r
     .map((message) => ({
       type: message.componentType!,
       name: message.fullName,
-      state: (truthy(message.created) ? 'created' : truthy(message.changed) ? 'changed' : 'unchanged') as ComponentState,
+      state: (truthy(message.created) ? 'created' : truthy(message.changed) ? 'changed' : 'unchanged') as ChangeState,
     }));
   const componentFailures = ensureArray(details?.componentFailures).map((message) => ({
     type: shown(message.componentType || 'package'),

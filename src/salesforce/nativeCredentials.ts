@@ -36,7 +36,7 @@ const describePrincipal = (target: NativePrincipal): string => messages.getMessa
  * credentials), checked against what was asked: the same principal, every credential named, unencrypted values equal.
  * An HTML page, an empty 204 or JSON about something else claims a change nobody can see: a MalformedAnswer.
  */
-async function checkedAnswer(response: Response, asked: Asked): Promise<void> {
+async function requireAnswerAsAsked(response: Response, asked: Asked): Promise<void> {
   const text = await response.text();
   let answer: { externalCredential?: unknown; principalName?: unknown; credentials?: Record<string, { value?: unknown } | undefined> } | undefined;
   try {
@@ -85,7 +85,7 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
         // The network's error stays the cause: retry.ts reads a dropped connection there.
         throw messages.createError('error.CredentialsUnreachable', [remoteText(networkFailure(error), [secret])], [], EXIT_CODES.failed, error as Error);
       });
-      if (response.ok) await checkedAnswer(response, asked);
+      if (response.ok) await requireAnswerAsAsked(response, asked);
       return response;
     });
   const attempt = async (): Promise<void> => {
@@ -113,7 +113,7 @@ async function sendSecretBearing(conn: Connection, method: 'POST' | 'PUT', body:
   } catch (error) {
     throw inWords(error, asked.target);
   }
-  await checkReadBack(conn, asked);
+  await requireReadBackAsAsked(conn, asked);
 }
 
 /**
@@ -142,7 +142,7 @@ function inWords(error: unknown, target: NativePrincipal): unknown {
  * The principal, read back after the store: every credential asked for is there, unencrypted values as sent, and its
  * status is not NotConfigured. Encrypted values are never compared (the answer masks them, and they are never read).
  */
-async function checkReadBack(conn: Connection, asked: Asked): Promise<void> {
+async function requireReadBackAsAsked(conn: Connection, asked: Asked): Promise<void> {
   const held = await readCredential(conn, asked.target);
   if (!holdsWhatWasAsked(held.credentials ?? {}, asked) || held.authenticationStatus === 'NotConfigured') {
     throw messages.createError('error.CredentialsNotStored', [describePrincipal(asked.target), asked.operation], [], EXIT_CODES['no-answer']);

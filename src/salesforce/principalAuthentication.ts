@@ -67,14 +67,14 @@ export function orgPath(url: string): string {
   return `${parsed.pathname}${parsed.search}`;
 }
 
-export type HeadlessOutcome = { reachedReturnPage: boolean; error?: string };
+export type HeadlessFlowOutcome = { reachedReturnPage: boolean; error?: string };
 
 /**
  * Follows the flow's redirects as a browser would, keeping cookies per host. Stops at the return page, at
  * Salesforce's OAuth error page (whose description it reports), at a page that is not a redirect, or after
  * MAX_REDIRECTS hops.
  */
-export async function followFlow(startUrl: string): Promise<HeadlessOutcome> {
+export async function followFlow(startUrl: string): Promise<HeadlessFlowOutcome> {
   const cookies = new Map<string, Map<string, string>>();
   let url = new URL(startUrl);
   for (let hop = 0; hop < MAX_REDIRECTS; hop++) {

@@ -58,11 +58,11 @@ describe('the differences reported', () => {
   });
 
   it('name the command and the path in its schema that changed', () => {
-    const schema = (properties: Record<string, unknown>): unknown => ({ definitions: { ListResult: { properties } } });
+    const schema = (properties: Record<string, unknown>): unknown => ({ definitions: { ListOutcome: { properties } } });
     const file = 'azure__authprovider-rotate__secret.json';
     expect(schemaDifferences({ [file]: schema({ a: { type: 'string' } }) }, { [file]: schema({ a: { type: 'number' }, b: { type: 'string' } }) })).toEqual([
-      'azure-authprovider:rotate-secret (schemas/azure__authprovider-rotate__secret.json): definitions.ListResult.properties.a.type: "string" -> "number"',
-      'azure-authprovider:rotate-secret (schemas/azure__authprovider-rotate__secret.json): definitions.ListResult.properties.b: added {"type":"string"}',
+      'azure-authprovider:rotate-secret (schemas/azure__authprovider-rotate__secret.json): definitions.ListOutcome.properties.a.type: "string" -> "number"',
+      'azure-authprovider:rotate-secret (schemas/azure__authprovider-rotate__secret.json): definitions.ListOutcome.properties.b: added {"type":"string"}',
     ]);
     expect(schemaDifferences({ [file]: {} }, {})).toEqual([
       'azure-authprovider:rotate-secret (schemas/azure__authprovider-rotate__secret.json): committed, but no command\'s result is described by it any more',

@@ -5,9 +5,9 @@
  */
 import { Messages, type SfError } from '@salesforce/core';
 import { Flags, type SfCommand } from '@salesforce/sf-plugins-core';
-import { checkClientSecret } from '../../input/clientSecret.js';
-import { clientSecretFrom, clientSecretFromBytes, SECRET_BYTES_MAX, SECRET_ENV, type ClientSecret } from '../../input/clientSecret.js';
+import { requireUsableSecret, clientSecretFrom, clientSecretFromBytes, SECRET_BYTES_MAX, SECRET_ENV, type ClientSecret } from '../../input/clientSecret.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
+import { canPrompt } from '../pluginCommand.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'provider-flags');
@@ -22,8 +22,6 @@ export const clientSecretStdinFlag = Flags.boolean({
 
 /** What reading the secret uses of the command: its warning, its --json state, its spinner and its hidden prompt. */
 export type SecretAsker = Pick<SfCommand<unknown>, 'warn' | 'jsonEnabled' | 'spinner' | 'secretPrompt'>;
-
-const canPrompt = (command: SecretAsker): boolean => !command.jsonEnabled() && process.stdin.isTTY === true;
 
 /** Standard input's bytes, or undefined as soon as there are more than `max` (so /dev/zero ends too). */
 async function stdinBytes(max: number): Promise<Buffer | undefined> {
@@ -65,5 +63,5 @@ export async function knownSecret(
 export async function promptForSecret(command: SecretAsker): Promise<ClientSecret> {
   command.spinner.stop();
   const value = await command.secretPrompt({ message: messages.getMessage('prompt.Secret') });
-  return { value: checkClientSecret(value, 'the prompt'), source: 'prompt' };
+  return { value: requireUsableSecret(value, 'the prompt'), source: 'prompt' };
 }

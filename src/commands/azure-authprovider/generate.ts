@@ -2,16 +2,16 @@ import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
 import { bundleInputOf, configFileFlag, forceFlag, providerFlags } from '../../cli/flags/providerFlags.js';
-import { generateBundle, type GenerateResult } from '../../generate/generateBundle.js';
+import { generateBundle, type GenerateOutcome } from '../../generate/generateBundle.js';
 import { presentGenerate } from '../../generate/generatePresenter.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'generate');
 
-export type { GenerateResult };
+export type { GenerateOutcome };
 
-export default class Generate extends PluginCommand<GenerateResult> {
+export default class Generate extends PluginCommand<GenerateOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -29,7 +29,7 @@ export default class Generate extends PluginCommand<GenerateResult> {
     }),
   };
 
-  public async run(): Promise<GenerateResult> {
+  public async run(): Promise<GenerateOutcome> {
     const { flags, metadata } = await this.parse(Generate);
     const { input, naming, warnings } = await bundleInputOf(flags, metadata);
     for (const warning of warnings) this.warn(warning);

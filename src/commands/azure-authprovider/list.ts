@@ -1,16 +1,16 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
-import { listProviders, type ListResult } from '../../list/listProviders.js';
+import { listProviders, type ListOutcome } from '../../list/listProviders.js';
 import { presentList } from '../../list/listPresenter.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'list');
 
-export type { ListResult };
+export type { ListOutcome };
 
-export default class List extends PluginCommand<ListResult> {
+export default class List extends PluginCommand<ListOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -21,7 +21,7 @@ export default class List extends PluginCommand<ListResult> {
     'target-org': Flags.requiredOrg(),
   };
 
-  public async run(): Promise<ListResult> {
+  public async run(): Promise<ListOutcome> {
     const { flags } = await this.parse(List);
     const org = flags['target-org'];
     const result = await listProviders(org.getConnection());

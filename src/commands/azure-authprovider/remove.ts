@@ -1,7 +1,7 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
-import { PluginCommand } from '../../cli/pluginCommand.js';
+import { canPrompt, PluginCommand } from '../../cli/pluginCommand.js';
 import { providerFlags, providerInputFromFlags, WAIT_MINUTES } from '../../cli/flags/providerFlags.js';
 import { removeProvider, type RemoveOutcome } from '../../remove/removeProvider.js';
 import { confirmation, presentRemove } from '../../remove/removePresenter.js';
@@ -39,7 +39,6 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
   public async run(): Promise<RemoveOutcome> {
     const { flags } = await this.parse(Remove);
     const org = flags['target-org'];
-    const canAsk = !this.jsonEnabled() && process.stdin.isTTY === true;
     const username = org.getUsername() ?? '';
     const stages = stageProgress(this.spinner);
     const watch = new RemoveWatch();
@@ -53,7 +52,7 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
       // Asked only once there is a plan: a missing --name or an unknown provider is the problem to report first.
       confirm: async (removals) => {
         if (flags['no-prompt']) return watch.confirmed(true);
-        if (!canAsk) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
+        if (!canPrompt(this)) throw messages.createError('error.NoPrompt', [], [], EXIT_CODES['invalid-input']);
         stages.stop();
         return watch.confirmed(await this.confirm({ message: confirmation(removals, username) }));
       },

@@ -3,7 +3,8 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
 import { providerFlags } from '../../cli/flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
-import { rotateSecret, type RotateOutcome } from '../../rotate-secret/rotateSecret.js';
+import { rotateSecret, type RotateSecretOutcome } from '../../rotate-secret/rotateSecret.js';
+import { presentRotateSecret } from '../../rotate-secret/rotateSecretPresenter.js';
 import { SECRET_ENV } from '../../input/clientSecret.js';
 import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
@@ -13,9 +14,9 @@ import { RotateWatch } from '../../cli/manageInterruption.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');
 
-export type { RotateOutcome };
+export type { RotateSecretOutcome };
 
-export default class RotateSecret extends PluginCommand<RotateOutcome> {
+export default class RotateSecret extends PluginCommand<RotateSecretOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -31,7 +32,7 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
     verify: Flags.boolean({ summary: messages.getMessage('flags.verify.summary'), default: true, allowNo: true }),
   };
 
-  public async run(): Promise<RotateOutcome> {
+  public async run(): Promise<RotateSecretOutcome> {
     const { flags } = await this.parse(RotateSecret);
     const known = await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
     const stages = stageProgress(this.spinner);
@@ -47,13 +48,7 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
       onWrite: (where) => watch.writing(where),
     });
     stages.stop();
-    if (outcome.status === 'Rotated') {
-      const verified = outcome.verified ? messages.getMessage('output.Verified', [(outcome.token?.roles ?? []).join(', ') || '-']) : '';
-      this.log(messages.getMessage('output.Rotated', [outcome.provider, outcome.record, verified]));
-    } else {
-      const failed = outcome.checks.find((check) => check.status === 'fail');
-      this.logToStderr(messages.getMessage('output.Refused', [[failed?.summary, failed?.fix].filter(Boolean).join(' ')]));
-    }
+    presentRotateSecret(this, outcome);
     process.exitCode = outcome.exitCode;
     return outcome;
   }
