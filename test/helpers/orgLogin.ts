@@ -5,7 +5,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Emulator } from '../emulator/index.js';
+import { start } from '../emulator/helpers.js';
+import type { Emulator, EmulatorOptions } from '../emulator/index.js';
 import { COMPILE_CACHE, PLUGIN_ROOT } from './runCli.js';
 
 type Reply = { id: number; username?: string; error?: string };
@@ -66,3 +67,17 @@ export function stopLoginServers(): void {
 
 // Under jest, each test file's login processes end with it.
 if (typeof afterAll === 'function') afterAll(stopLoginServers);
+
+let sandboxes = 0;
+
+/**
+ * A new emulated sandbox, logged in to sf as `<prefix><n>` (its admin `admin@<alias>.example.com`), with its request
+ * log emptied so a test sees only its own command's requests.
+ */
+export async function freshSandbox(prefix: string, options: EmulatorOptions = {}): Promise<{ emu: Emulator; alias: string }> {
+  const alias = `${prefix}${++sandboxes}`;
+  const { emu } = await start({ username: `admin@${alias}.example.com`, orgType: 'sandbox', ...options });
+  await loginAs(emu, alias);
+  emu.org.requests.length = 0;
+  return { emu, alias };
+}

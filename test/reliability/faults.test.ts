@@ -4,9 +4,8 @@
  * (exit code, one message, no stack trace) with the org as it was or completed by a re-run: never half-configured.
  * Also: two deploys of different providers into one org at the same time.
  */
-import { start } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions } from '../emulator/index.js';
-import { loginAs } from '../helpers/orgLogin.js';
+import { freshSandbox } from '../helpers/orgLogin.js';
 import { runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { record } from './counts.js';
@@ -14,12 +13,8 @@ import { findSecret } from './leaks.js';
 
 let emu: Emulator;
 let alias: string;
-let orgs = 0;
 async function freshOrg(options: EmulatorOptions = {}): Promise<void> {
-  alias = `fault${++orgs}`;
-  ({ emu } = await start({ username: `admin@${alias}.example.com`, orgType: 'sandbox', ...options }));
-  await loginAs(emu, alias);
-  emu.org.requests.length = 0;
+  ({ emu, alias } = await freshSandbox('fault', options));
 }
 afterEach(async () => emu?.stop());
 

@@ -6,9 +6,8 @@
  * --json, no stack trace; the same command run again finishes the job. Also: two deploys of one provider at once.
  */
 import type { ChildProcess } from 'node:child_process';
-import { start } from '../emulator/helpers.js';
 import type { Emulator, EmulatorOptions, RequestLogEntry } from '../emulator/index.js';
-import { loginAs } from '../helpers/orgLogin.js';
+import { freshSandbox } from '../helpers/orgLogin.js';
 import { runCliAsync, spawnCli, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { EXIT_CODES } from '../../src/errors/exitCodes.js';
@@ -27,12 +26,8 @@ type ErrorJson = {
 
 let emu: Emulator;
 let alias: string;
-let orgs = 0;
 async function freshOrg(options: EmulatorOptions = {}): Promise<void> {
-  alias = `interrupt${++orgs}`;
-  ({ emu } = await start({ username: `admin@${alias}.example.com`, orgType: 'sandbox', ...options }));
-  await loginAs(emu, alias);
-  emu.org.requests.length = 0;
+  ({ emu, alias } = await freshSandbox('interrupt', options));
 }
 afterEach(async () => emu?.stop());
 

@@ -6,10 +6,9 @@
  * within its deadline with one clear message naming the operation (and the deploy id when there is one) and the
  * rerun that finishes the job; never "Configured" for a principal that is not.
  */
-import { start } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
 import type { FaultKind } from '../emulator/org.js';
-import { loginAs } from '../helpers/orgLogin.js';
+import { freshSandbox } from '../helpers/orgLogin.js';
 import { PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, HOSTILE_SECRET, TENANT } from '../helpers/values.js';
 import { record } from './counts.js';
@@ -21,12 +20,8 @@ const REQUEST_TIMEOUT_S = '4';
 
 let emu: Emulator;
 let alias: string;
-let orgs = 0;
 async function freshOrg(): Promise<void> {
-  alias = `netfault${++orgs}`;
-  ({ emu } = await start({ username: `admin@${alias}.example.com`, orgType: 'sandbox', queuedPolls: 1, inProgressPolls: 1 }));
-  await loginAs(emu, alias);
-  emu.org.requests.length = 0;
+  ({ emu, alias } = await freshSandbox('netfault', { queuedPolls: 1, inProgressPolls: 1 }));
 }
 afterEach(async () => emu?.stop());
 
