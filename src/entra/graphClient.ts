@@ -29,6 +29,8 @@ export type KeyCredential = {
   /** Base64 DER; Graph returns it only on $select=keyCredentials of one application. */
   key?: string | null;
 };
+/** A keyCredential as sent in a PATCH: a new one has no keyId yet. */
+export type KeyCredentialInput = Omit<KeyCredential, 'keyId'> & { keyId?: string };
 export type Application = {
   id: string;
   appId: string;
@@ -158,7 +160,11 @@ export async function createApplication(client: GraphClient, body: { displayName
   return required(await client.call<Application>('POST', '/applications', { signInAudience: 'AzureADMyOrg', ...body }), 'POST /applications');
 }
 
-export async function updateApplication(client: GraphClient, id: string, patch: Partial<Pick<Application, 'displayName' | 'requiredResourceAccess' | 'keyCredentials'>>): Promise<void> {
+export async function updateApplication(
+  client: GraphClient,
+  id: string,
+  patch: Partial<Pick<Application, 'displayName' | 'requiredResourceAccess'>> & { keyCredentials?: KeyCredentialInput[] }
+): Promise<void> {
   await client.call('PATCH', `/applications/${encodeURIComponent(id)}`, patch);
 }
 

@@ -11,6 +11,7 @@ import {
   ClientSecretCredential,
   DeviceCodeCredential,
   InteractiveBrowserCredential,
+  type AccessToken,
   type TokenCredential,
 } from '@azure/identity';
 import { Messages } from '@salesforce/core';
@@ -27,6 +28,9 @@ export type SignInMethod = Exclude<SignInChoice, 'auto'>;
 
 export const ADMIN_CLIENT_ID_ENV = 'AZURE_AUTHPROVIDER_ADMIN_CLIENT_ID';
 export const ADMIN_CLIENT_SECRET_ENV = 'AZURE_AUTHPROVIDER_ADMIN_CLIENT_SECRET';
+
+/** A token is renewed this long before it ends. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
 
 export type SignInContext = {
   tenantId: string;
@@ -112,22 +116,26 @@ export async function signInToGraph(choice: SignInChoice, ctx: SignInContext): P
   const order = signInOrder(choice, ctx);
   for (const [index, method] of order.entries()) {
     const credential = credentialFor(method, ctx);
+    let current: AccessToken | null;
     try {
       // One sign-in after another, by design: the next is tried only when this one is unavailable.
       // eslint-disable-next-line no-await-in-loop
-      await credential.getToken(scope);
+      current = await credential.getToken(scope);
     } catch (error) {
       if (choice === 'auto' && index < order.length - 1 && (error as Error).name === 'CredentialUnavailableError') continue;
       throw signInFailure(method, error, env);
     }
+    // The token is kept here until shortly before it ends: the library would run an interactive sign-in (a new device
+    // code) again for every call, and the Azure CLI once per call.
     const token = async (): Promise<string> => {
+      if (current && current.expiresOnTimestamp - Date.now() > REFRESH_BEFORE_MS) return current.token;
       try {
-        const answer = await credential.getToken(scope);
-        if (!answer) throw new Error(messages.getMessage('error.NoToken'));
-        return answer.token;
+        current = await credential.getToken(scope);
       } catch (error) {
         throw signInFailure(method, error, env);
       }
+      if (!current) throw signInFailure(method, new Error(messages.getMessage('error.NoToken')), env);
+      return current.token;
     };
     return { method, token };
   }

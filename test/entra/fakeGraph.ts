@@ -114,6 +114,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     deviceCodes: [],
     autoApproveDeviceCodes: options.autoApproveDeviceCodes ?? false,
   };
+  const resourceNames = (sp: GraphServicePrincipal): string[] => resources.find((resource) => resource.appId === sp.appId)?.servicePrincipalNames ?? [sp.appId];
   const fake = { secretDelayMs: options.secretDelayMs ?? 0 };
   const entraApp = (appId: string): FakeApp | undefined => options.entra.apps.find((app) => app.tenantId === tenantId && app.clientId === appId);
 
@@ -194,7 +195,11 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     // servicePrincipal: list by appId, get, create ("servicePrincipal resource type"; "Create servicePrincipal").
     if (path === '/servicePrincipals' && method === 'GET') {
       if (!allowed(NEEDS.readApps)) return denied();
-      const filter = equalsFilter(url.searchParams.get('$filter'));
+      const raw = url.searchParams.get('$filter') ?? '';
+      // servicePrincipalNames is a collection: "servicePrincipalNames/any(n:n eq 'api://x')" (List servicePrincipals, example 3).
+      const byName = /^servicePrincipalNames\/any\((\w+):\1 eq '((?:[^']|'')*)'\)$/.exec(raw.trim());
+      if (byName) return list(servicePrincipals.filter((sp) => resourceNames(sp).includes(byName[2].replace(/''/g, "'"))), 'servicePrincipals');
+      const filter = equalsFilter(raw);
       if (!filter || !['appId', 'displayName'].includes(filter.field)) return graphError(res, 400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
       return list(servicePrincipals.filter((sp) => sp[filter.field as 'appId' | 'displayName'] === filter.value), 'servicePrincipals');
     }

@@ -83,7 +83,11 @@ describe('sign-in to Graph through @azure/identity', () => {
     });
     expect(signIn.method).toBe('device-code');
     expect(prompts[0]).toContain(`${graph.origin}/devicelogin`);
-    expect(await findApplicationsByName(graphClient(signIn.token, hosts.graphOrigin), 'nothing')).toEqual([]);
+    const client = graphClient(signIn.token, hosts.graphOrigin);
+    expect(await findApplicationsByName(client, 'nothing')).toEqual([]);
+    expect(await findApplicationsByName(client, 'still nothing')).toEqual([]);
+    // One sign-in for the whole run: the person enters one code, not one per Graph call.
+    expect(prompts).toHaveLength(1);
   });
 
   it('uses the Azure CLI login; under auto, an az that is not logged in gives way to device code', async () => {
