@@ -113,6 +113,7 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     tokens: new Map(),
     deviceCodes: [],
     autoApproveDeviceCodes: options.autoApproveDeviceCodes ?? false,
+    entraTokenUrl: (tenant) => options.entra.tokenUrl(tenant),
   };
   const resourceNames = (sp: GraphServicePrincipal): string[] => resources.find((resource) => resource.appId === sp.appId)?.servicePrincipalNames ?? [sp.appId];
   const fake = { secretDelayMs: options.secretDelayMs ?? 0 };

@@ -23,6 +23,8 @@ export type LoginState = {
   /** Device codes handed out; approve one (approveDeviceCode) and the next poll gets a token. */
   deviceCodes: Array<{ deviceCode: string; userCode: string; approved: boolean; denied?: boolean }>;
   autoApproveDeviceCodes: boolean;
+  /** The fake token endpoint's URL for a tenant: any other app's client_credentials request is answered there (shared apps). */
+  entraTokenUrl: (tenant: string) => string;
 };
 
 const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -55,6 +57,14 @@ function oauthError(res: ServerResponse, status: number, error: string, code: nu
 }
 
 /** Handles a login request, or returns false when the path is not a login path. */
+/** Answers a request of an app (not an admin) with the fake token endpoint's own answer: one Entra, one set of apps. */
+function forwardToEntra(state: LoginState, tenant: string, body: string, res: ServerResponse): void {
+  void fetch(state.entraTokenUrl(tenant), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }).then(async (answer) => {
+    res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(await answer.text());
+  });
+}
+
 export function handleLogin(state: LoginState, origin: string, req: IncomingMessage, res: ServerResponse, url: URL, body: string): boolean {
   const host = new URL(origin).host;
   if (req.method === 'GET' && url.pathname === '/common/discovery/instance') {
@@ -103,6 +113,10 @@ export function handleLogin(state: LoginState, origin: string, req: IncomingMess
       interval: 1,
       message: `To sign in, use a web browser to open the page ${origin}/devicelogin and enter the code ${userCode} to authenticate.`,
     });
+    return true;
+  }
+  if (form.grant_type === 'client_credentials' && !state.admins.some((admin) => admin.clientId === form.client_id)) {
+    forwardToEntra(state, tenant, body, res);
     return true;
   }
   const scope = form.scope ?? '';
