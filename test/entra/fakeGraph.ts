@@ -66,7 +66,10 @@ export type FakeGraph = {
 /** Graph v1.0 permission tables ("Permissions" on each reference page): any one of these grants the call. */
 const NEEDS = {
   readApps: ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'],
-  writeApps: ['Application.ReadWrite.All'],
+  // App-only, Application.ReadWrite.OwnedBy suffices too ("application: addPassword"); for apps the caller owns, which
+  // the fake does not track: it counts as enough.
+  writeApps: ['Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy'],
+  // "Grant an appRoleAssignment": AppRoleAssignment.ReadWrite.All *and* Application.Read.All (or higher); see below.
   assignRoles: ['AppRoleAssignment.ReadWrite.All'],
 } as const;
 
@@ -215,7 +218,8 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
     }
     if ((match = /^\/servicePrincipals\/([0-9a-f-]{36})(\/appRoleAssignments)?$/.exec(path))) {
       const sp = servicePrincipals.find((candidate) => candidate.id === match![1]);
-      if (!allowed(method === 'GET' ? NEEDS.readApps : NEEDS.assignRoles)) return denied();
+      if (!allowed(NEEDS.readApps) && !allowed(NEEDS.writeApps)) return denied();
+      if (method !== 'GET' && !allowed(NEEDS.assignRoles)) return denied();
       if (!sp) return notFound(match[1]);
       if (!match[2] && method === 'GET') return send(res, 200, sp);
       if (match[2] && method === 'GET') return list(assignments.filter((assignment) => assignment.principalId === sp.id), 'appRoleAssignments');
