@@ -6,6 +6,7 @@
  * The emulator runs no Apex: the one Apex result it cannot model (the plugin's refresh) the demo plays, saying so.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,15 +25,48 @@ const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 
 /** Runs the plugin's bin/run.js as `sf` would, showing the command line (the secret comes from the environment). */
-function sf(args: string[], secret: string): Promise<number | null> {
-  process.stdout.write(`$ AZURE_CLIENT_SECRET=... sf azure-authprovider ${args.join(' ')}\n\n`);
+function sf(args: string[], secret?: string, env: NodeJS.ProcessEnv = {}): Promise<number | null> {
+  process.stdout.write(`$ ${secret === undefined ? '' : 'AZURE_CLIENT_SECRET=... '}sf azure-authprovider ${args.join(' ')}\n\n`);
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), 'azure-authprovider', ...args], {
       stdio: 'inherit',
-      env: { ...process.env, NODE_OPTIONS: '', AZURE_CLIENT_SECRET: secret },
+      env: { ...process.env, NODE_OPTIONS: '', ...(secret === undefined ? {} : { AZURE_CLIENT_SECRET: secret }), ...env },
     });
     child.once('close', done);
   });
+}
+
+/**
+ * The create-app path: from no app registration at all, one command creates it at a fake Microsoft Graph (signed in as
+ * a service principal from the environment, through @azure/identity), grants Organization.Read.All, adds a secret that
+ * flows into the deploy in memory, and deploys a native provider; verify then passes, and a rerun changes nothing.
+ */
+async function createAppPart(): Promise<number | null> {
+  const { startFakeGraph } = await import('../entra/fakeGraph.js');
+  const entra = await startFakeEntra({ apps: [], domains: { 'contoso.onmicrosoft.com': TENANT } });
+  const admin = { clientId: 'aaaaaaaa-0000-4000-8000-000000000001', secret: randomBytes(16).toString('hex'), roles: ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'] };
+  const graph = await startFakeGraph({ entra, tenantId: TENANT, domains: { 'contoso.onmicrosoft.com': TENANT }, admins: [admin], secretDelayMs: 2500 });
+  try {
+    emu.org.routeOutbound('https://login.microsoftonline.com', new URL(entra.tokenUrl(TENANT)).origin);
+    process.stdout.write(
+      `\n--- The Entra side too: a fake Microsoft Graph and login host at ${graph.origin} (HTTPS, self-signed; AZURE_AUTHORITY_HOST and\n` +
+        'AZURE_AUTHPROVIDER_GRAPH_URL point there). No app registration exists yet. A new secret replicates for 2.5 s here.\n\n'
+    );
+    const env = { ...graph.env, AZURE_AUTHPROVIDER_ADMIN_CLIENT_ID: admin.clientId, AZURE_AUTHPROVIDER_ADMIN_CLIENT_SECRET: admin.secret };
+    const args = ['deploy', '--target-org', 'demo', '--name', 'AzureGraphApp', '--tenant-id', 'contoso.onmicrosoft.com', '--create-app', '--permission', 'Organization.Read.All', '--mode', 'native'];
+    const first = await sf(args, undefined, env);
+    process.stdout.write(`\nEntra now holds ${graph.applications.length} app registration(s); the app's roles at the token endpoint: ${entra.apps.map((app) => app.roles?.join(', ')).join('; ')}\n\n`);
+    const check = await sf(['verify', '--target-org', 'demo', '--name', 'AzureGraphApp'], undefined, {});
+    const writes = graph.requests.filter((request) => request.method !== 'GET').length;
+    process.stdout.write('\nThe same command again:\n\n');
+    const again = await sf(args, undefined, env);
+    const unchanged = graph.requests.filter((request) => request.method !== 'GET').length === writes;
+    process.stdout.write(`\nChanges made at Entra by the rerun: ${unchanged ? 'none' : 'SOME'}\n`);
+    return first === 0 && check === 0 && again === 0 && unchanged ? 0 : 1;
+  } finally {
+    await graph.stop();
+    await entra.stop();
+  }
 }
 
 const secret = 'demo-Secret-&<>"\'-not-real';
@@ -70,7 +104,8 @@ try {
   } finally {
     await entra.stop();
   }
-  process.exitCode = status === 0 && stored === secret && verified === 0 ? 0 : 1;
+  const created = await createAppPart();
+  process.exitCode = status === 0 && stored === secret && verified === 0 && created === 0 ? 0 : 1;
 } finally {
   await emu.stop();
   rmSync(home, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { EnvironmentVariable, Messages } from '@salesforce/core';
+import { EnvironmentVariable, Messages, type Org } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
@@ -11,19 +11,25 @@ import { deployProgress, presentDeploy } from '../../deploy/deployPresenter.js';
 import { TEST_LEVELS, type TestLevel } from '../../salesforce/deployPackage.js';
 import { needsClientSecret, SECRET_ENV, type ClientSecret } from '../../input/clientSecret.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
+import { stageProgress } from '../../ux/progress.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 import { DeployWatch } from '../../deploy/deployInterruption.js';
+import { entraFlags } from '../../cli/flags/entraFlags.js';
+import { checkSecretLifetime } from '../../entra/appCredentials.js';
+import type { SignInChoice } from '../../entra/graphSignIn.js';
+import { prepareCreatedApp, type CreateAppPrepared, type CreateAppReport } from '../../deploy/createApp.js';
+import { presentCreatedApp, type DeployResult } from '../../deploy/createAppPresenter.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
-export type { DeployOutcome };
+export type { DeployOutcome, DeployResult, CreateAppReport };
 
-export default class Deploy extends PluginCommand<DeployOutcome> {
+export default class Deploy extends PluginCommand<DeployResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
-  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'timeout', 'no-answer');
+  public static readonly errorCodes = errorCodesHelp('success', 'failed', 'invalid-input', 'org-too-old', 'after-deploy', 'credentials', 'api-access', 'timeout', 'no-answer');
   public static readonly envVariablesSection = environmentHelp(['secret', 'configSecrets', 'browser', 'apiVersion', 'requestTimeout'], [EnvironmentVariable.SF_TARGET_ORG]);
 
   public static readonly flags = {
@@ -54,17 +60,31 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
       default: Duration.minutes(WAIT_MINUTES),
       min: 1,
     }),
+    'create-app': Flags.boolean({
+      summary: messages.getMessage('flags.create-app.summary'),
+      description: messages.getMessage('flags.create-app.description'),
+      default: false,
+    }),
+    permission: entraFlags.permission,
+    'secret-lifetime': entraFlags['secret-lifetime'],
+    'sign-in': entraFlags['sign-in'],
   };
 
-  public async run(): Promise<DeployOutcome> {
+  public async run(): Promise<DeployResult> {
     const { flags, metadata } = await this.parse(Deploy);
     const { input, naming, config, warnings } = await bundleInputOf(flags, metadata);
     for (const warning of warnings) this.warn(warning);
+    // --create-app: the app registration first; its client id and new secret then flow in as if typed.
+    const created = flags['create-app'] ? await this.createApp(flags, input.providers[0], config !== undefined) : undefined;
+    if (created?.report.secret?.change === 'kept') return presentCreatedApp(this, created.report, input.providers[0].name ?? '');
+    if (created) input.providers[0] = created.input;
     // Without a secret and without a person to ask, fail before touching the org; a certificate provider needs none.
     const known =
-      config !== undefined || !input.providers.some(needsClientSecret)
-        ? undefined
-        : await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
+      created !== undefined
+        ? created.secret
+        : config !== undefined || !input.providers.some(needsClientSecret)
+          ? undefined
+          : await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
 
     const progress = deployProgress(this, this.spinner);
     // A signal says what this deploy had done in the org by then.
@@ -90,8 +110,39 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
       events: watch.follow(progress.events),
     });
     progress.stop();
+    if (created) presentCreatedApp(this, created.report, input.providers[0].name ?? '');
     presentDeploy(this, outcome);
     if (outcome.status === 'Failed') process.exitCode = EXIT_CODES.failed;
-    return outcome;
+    return created ? { ...outcome, app: created.report } : outcome;
+  }
+
+  /** deploy --create-app's Entra step; what it conflicts with is refused first, naming the flag. */
+  private async createApp(flags: Record<string, unknown>, provider: CreateAppPrepared['input'], fromConfig: boolean): Promise<CreateAppPrepared> {
+    const conflict = fromConfig ? '--config-file' : ['client-id', 'client-secret', 'client-secret-stdin'].find((name) => flags[name] !== undefined && flags[name] !== false);
+    if (conflict) throw messages.createError('error.CreateAppConflict', [conflict.startsWith('--') ? conflict : `--${conflict}`], [], EXIT_CODES['invalid-input']);
+    const lifetime = checkSecretLifetime(flags['secret-lifetime'] as number);
+    const progress = stageProgress(this.spinner);
+    const app = Messages.loadMessages('plugin-azure-authprovider', 'app');
+    try {
+      return await prepareCreatedApp({
+        conn: (flags['target-org'] as Org).getConnection(),
+        input: provider,
+        permissions: (flags.permission as string[] | undefined) ?? [],
+        secretLifetimeDays: lifetime,
+        signIn: flags['sign-in'] as SignInChoice,
+        interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+        prompt: (text) => {
+          progress.stop();
+          process.stderr.write(`${text}\n`);
+        },
+        onStep: (step) => progress.start(messages.getMessage('stage.CreateApp', [step === 'secret' ? 'client secret' : app.getMessage(`step.${step}`)])),
+        onWait: (text) => {
+          progress.stop();
+          process.stderr.write(`${text}\n`);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
   }
 }
