@@ -87,6 +87,8 @@ export default class Deploy extends PluginCommand<DeployOutcome> {
       open: flags.open,
       headless: flags['headless-auth'],
       force: flags.force,
+      // A wait for a new credential (deploy --create-app) ends at the first signal.
+      signal: this.interruption.aborted,
       events: watch.follow(progress.events),
     });
     progress.stop();

@@ -1,6 +1,7 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
+import { credentialWaitFlag } from '../../cli/flags/credentialWait.js';
 import { providerFlags } from '../../cli/flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
 import { rotateSecret, type RotateOutcome } from '../../rotate-secret/rotateSecret.js';
@@ -12,6 +13,9 @@ import { RotateWatch } from '../../cli/manageInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');
+
+/** How long the check keeps trying a secret Entra has not replicated yet, by default. */
+const ROTATE_WAIT_MINUTES = 3;
 
 export type { RotateOutcome };
 
@@ -29,6 +33,8 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
     'client-secret-stdin': clientSecretStdinFlag,
     'token-url': Flags.string({ summary: messages.getMessage('flags.token-url.summary') }),
     verify: Flags.boolean({ summary: messages.getMessage('flags.verify.summary'), default: true, allowNo: true }),
+    // The secret was most likely created moments ago: the check waits for Entra to replicate it unless told not to.
+    wait: credentialWaitFlag(messages.getMessage('flags.wait.summary', [ROTATE_WAIT_MINUTES]), messages.getMessage('flags.wait.description'), ROTATE_WAIT_MINUTES),
   };
 
   public async run(): Promise<RotateOutcome> {
@@ -45,6 +51,13 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
       secret: async () => known ?? promptForSecret(this),
       onStage: (stage) => stages.start(stage),
       onWrite: (where) => watch.writing(where),
+      wait: {
+        budgetMs: flags.wait.milliseconds,
+        onWait: (notice): void => {
+          stages.status = notice.message;
+        },
+        signal: this.interruption.aborted,
+      },
     });
     stages.stop();
     if (outcome.status === 'Rotated') {
