@@ -32,6 +32,12 @@ export class Interruption {
   private describe: () => InterruptReport = nothingSent;
   private stop?: (error: Error) => void;
   private signal?: string;
+  private readonly aborter = new AbortController();
+
+  /** Aborted at the first signal: a wait between attempts (credentialPropagation.ts) ends there instead of running on. */
+  public get aborted(): AbortSignal {
+    return this.aborter.signal;
+  }
 
   public listen(): void {
     for (const signal of INTERRUPT_SIGNALS) process.on(signal, this.listener);
@@ -68,6 +74,7 @@ export class Interruption {
     // A second signal, or one while no work runs (the result is being printed): the user wants out now.
     if (this.signal !== undefined || !this.stop) process.exit(code);
     this.signal = signal;
+    this.aborter.abort();
     this.stop(interruptedError(signal, this.describe()));
   }
 }

@@ -37,6 +37,7 @@ export type CreateAppRequest = {
   prompt: (text: string) => void;
   onStep?: (step: string) => void;
   onWait?: (text: string) => void;
+  signal?: AbortSignal;
 };
 
 export type CreateAppPrepared = { report: CreateAppReport; input: ProviderInput; secret?: ClientSecret };
@@ -81,6 +82,6 @@ export async function prepareCreatedApp(request: CreateAppRequest): Promise<Crea
   const created = await addSecret(client, app, request.secretLifetimeDays);
   const secret: ClientSecret = { value: created.secretText, source: 'addPassword' };
   const tokenSpec = parseTokenRequestSpec({ ...withApp, tokenUrl: tokenUrlOf(input, hosts, input.tenantId) });
-  await awaitNewCredential(tokenSpec, secret, request.onWait);
+  await awaitNewCredential(tokenSpec, secret, request.onWait, request.signal);
   return { report: { ...registration, signIn: signIn.method, secret: { change: 'added', keyId: created.keyId, endDateTime: created.endDateTime } }, input: withApp, secret };
 }

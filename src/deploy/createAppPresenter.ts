@@ -9,9 +9,9 @@ Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
 /** What deploy returns: the deploy's outcome (with the app when --create-app ran), or only the app when nothing was redeployed. */
-export type DeployResult = (DeployOutcome & { app?: CreateAppReport }) | { status: 'Unchanged'; app: CreateAppReport; nextSteps: string[] };
+export type DeployWithAppOutcome = (DeployOutcome & { app?: CreateAppReport }) | { status: 'Unchanged'; app: CreateAppReport; nextSteps: string[] };
 
-export function presentCreatedApp(out: CommandOutput, report: CreateAppReport, provider: string): DeployResult {
+export function presentCreatedApp(out: CommandOutput, report: CreateAppReport, provider: string): DeployWithAppOutcome {
   out.logToStderr(signInLine(report.signIn));
   for (const line of registrationLines(report)) out.log(line);
   const secret = report.secret;

@@ -51,6 +51,7 @@ async function warnOfOtherDeploys(conn: Connection, deployId: string, providers:
 
 export async function deployBundle(options: DeployOptions): Promise<DeployOutcome> {
   const { org, events } = options;
+  const until = Date.now() + options.waitMs;
   // A bad request deadline is bad input: refused before the org is asked anything.
   requestTimeoutMs();
   events?.onStage?.(messages.getMessage('stage.Org'));
@@ -113,7 +114,7 @@ export async function deployBundle(options: DeployOptions): Promise<DeployOutcom
   });
   await concurrent;
   const report = deployReport(result, testLevel, sentSecrets(secretOf));
-  const providers = await finishProviders(options, { conn, result, report, assignees, secretOf }, spec.providers, login.maxApiVersion);
+  const providers = await finishProviders(options, { conn, result, report, assignees, secretOf, until }, spec.providers, login.maxApiVersion);
 
   const outcome = {
     status: !report.success ? 'Failed' : options.dryRun ? 'Validated' : 'Succeeded',

@@ -16,6 +16,8 @@ export type DeployEvents = {
   onProgress?: (progress: DeployProgress) => void;
   onRetry?: RetryPolicy['onRetry'];
   onWarning?: (warning: string) => void;
+  /** Said once when the org's token request meets a credential Entra has not replicated yet (newCredential). */
+  onCredentialWait?: (message: string) => void;
 };
 
 export type DeployOptions = {
@@ -40,5 +42,12 @@ export type DeployOptions = {
   headless: boolean;
   /** Lets a provider the org holds get another tenant or client. */
   force?: boolean;
+  /**
+   * The credential (or the app) was created by this run, moments ago: where the org asks Entra for a token during the
+   * deploy (a plugin principal's flow), a refusal as not replicated yet is tried again within what is left of waitMs.
+   */
+  newCredential?: boolean;
+  /** Ends such a wait at once (the command was interrupted). */
+  signal?: AbortSignal;
   events?: DeployEvents;
 };

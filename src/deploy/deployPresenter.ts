@@ -32,6 +32,9 @@ export function deployProgress(out: CommandOutput, spinner: Spinner): { events: 
       ]);
     },
     onWarning: (warning) => out.warn(warning),
+    onCredentialWait: (message) => {
+      stages.status = message;
+    },
     onRetry: (error, attempt, delayMs) => out.warn(messages.getMessage('warning.Retry', [error.message.split('\n')[0], delayMs, attempt])),
   };
   return { events, stop: () => stages.stop() };

@@ -15,6 +15,8 @@ import { authenticationUrl, followFlow, orgPath, principalStatus, RETURN_PATH, t
 import { storeClientCredentials, storeTokenSecret } from '../salesforce/nativeCredentials.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { remoteText } from '../ux/remoteText.js';
+import { aadstsCodeIn } from '../entra/entraDiagnosis.js';
+import { waitUntilAccepted, type WaitOptions } from '../entra/credentialPropagation.js';
 import { openBrowser } from './openBrowser.js';
 import type { DeployOptions } from './deployOptions.js';
 import type { Authentication, DeployedProvider } from './deployOutcome.js';
@@ -33,11 +35,34 @@ async function openOrSayWhy(options: DeployOptions, path: string): Promise<strin
   return openBrowser(await options.org.getFrontDoorUrl(path));
 }
 
+/** With a new credential, how long the org's token requests may keep trying: what is left of the deploy's --wait. */
+function credentialWait(options: DeployOptions, until: number): WaitOptions | undefined {
+  if (!options.newCredential) return undefined;
+  const onWait = options.events?.onCredentialWait;
+  return { budgetMs: Math.max(0, until - Date.now()), onWait: onWait && ((notice): void => onWait(notice.message)), signal: options.signal };
+}
+
+/**
+ * The headless flow, started again from a fresh authentication URL (the state of the last one is spent) while the
+ * plugin's token request in the org stops it with an AADSTS code of a credential Entra has not replicated yet.
+ */
+async function headlessFlow(options: DeployOptions, conn: Connection, first: string, externalCredential: string, principal: string, wait?: WaitOptions): Promise<{ error?: string; configured: boolean }> {
+  let url: string | undefined = first;
+  const once = async (): Promise<{ error?: string; configured: boolean }> => {
+    const start = url ?? (await authenticationUrl(conn, externalCredential, principal));
+    url = undefined;
+    const outcome = await followFlow(await options.org.getFrontDoorUrl(orgPath(start)));
+    // Only the org's own status says whether the flow worked.
+    return { error: outcome.error, configured: (await principalStatus(conn, externalCredential, principal)) === 'Configured' };
+  };
+  return wait ? waitUntilAccepted(once, (run) => (run.configured ? undefined : aadstsCodeIn(run.error ?? '')), wait) : once();
+}
+
 /**
  * `status`: the principal's status after the deploy (external model); undefined when there was no need to know it.
  * `early`: the authentication URL when it was already fetched.
  */
-async function authenticate(options: DeployOptions, provider: ProviderSpec, status?: PrincipalStatus, early?: string): Promise<Authentication> {
+async function authenticate(options: DeployOptions, provider: ProviderSpec, status?: PrincipalStatus, early?: string, wait?: WaitOptions): Promise<Authentication> {
   const conn = options.org.getConnection();
   if (provider.model === 'legacy') {
     // Legacy Named Credentials authenticate only from their Setup page; there is no API to start or check it.
@@ -52,11 +77,8 @@ async function authenticate(options: DeployOptions, provider: ProviderSpec, stat
   let detail: string | undefined;
   if (options.headless) {
     options.events?.onStage?.(messages.getMessage('stage.Headless', [principal]));
-    const outcome = await followFlow(await options.org.getFrontDoorUrl(orgPath(url)));
-    // Only the org's own status says whether the flow worked.
-    if ((await principalStatus(conn, externalCredential, principal)) === 'Configured') {
-      return { status: 'Configured', action: 'headless' };
-    }
+    const outcome = await headlessFlow(options, conn, url, externalCredential, principal, wait);
+    if (outcome.configured) return { status: 'Configured', action: 'headless' };
     detail = messages.getMessage('auth.HeadlessFailed', [outcome.error ?? messages.getMessage('auth.NoReason')]);
   }
   if (options.open) {
@@ -93,6 +115,8 @@ export type Deployed = {
   /** The users to assign the permission sets to, read alongside the deploy. */
   assignees: Promise<OrgUser[]>;
   secretOf: Record<string, ClientSecret>;
+  /** When the deploy's --wait runs out (epoch ms): a wait for a new credential ends there too. */
+  until: number;
 };
 
 type AfterDeploy = Pick<DeployedProvider, 'assignments' | 'authentication'>;
@@ -122,7 +146,7 @@ async function afterDeploy(options: DeployOptions, deployed: Deployed, provider:
       await storeTokenSecret(conn, target, secretOf[provider.name].value);
     }
     options.events?.onStage?.(messages.getMessage('stage.Authenticate', [provider.name]));
-    return { assignments, authentication: await authenticate(options, provider, status, url) };
+    return { assignments, authentication: await authenticate(options, provider, status, url, credentialWait(options, deployed.until)) };
   } catch (error) {
     // The step's error may quote the org, which may echo what it was sent.
     const reason = remoteText((error as Error).message, sentSecrets(secretOf), 2000).trim().replace(/\.$/, '');

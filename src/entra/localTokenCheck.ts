@@ -7,6 +7,7 @@ import type { TokenRequestSpec } from '../input/tokenRequestSpec.js';
 import { fail, pass, skip, warn, type Check } from '../checks/checks.js';
 import { audienceFits, diagnoseEntraError } from './entraDiagnosis.js';
 import { requestToken, type AppCredential, type TokenClaims } from './tokenRequest.js';
+import { waitForUsableCredential, type WaitOptions } from './credentialPropagation.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -41,8 +42,10 @@ function claimChecks(spec: TokenRequestSpec, claims: TokenClaims): Check[] {
   return checks;
 }
 
-export async function checkTokenLocally(spec: TokenRequestSpec, credential: AppCredential, showToken: boolean): Promise<LocalCheckOutcome> {
-  const answer = await requestToken(spec, credential);
+/** `wait`: the credential may be new, so a refusal as not replicated yet is asked again within its budget. */
+export async function checkTokenLocally(spec: TokenRequestSpec, credential: AppCredential, showToken: boolean, wait?: WaitOptions): Promise<LocalCheckOutcome> {
+  const request = (): ReturnType<typeof requestToken> => requestToken(spec, credential);
+  const answer = wait ? await waitForUsableCredential(request, wait) : await request();
   switch (answer.kind) {
     case 'unreachable':
       return {

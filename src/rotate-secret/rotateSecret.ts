@@ -15,6 +15,7 @@ import { crudProblem, parameters, readComponent, recordRef, textValue, type Comp
 import { isOurNativeCredential, isOurProvider, nativeSettings } from '../inventory/providersInOrg.js';
 import { storedClientId, storeClientCredentials, storeTokenSecret } from '../salesforce/nativeCredentials.js';
 import { checkTokenLocally, type TokenSummary } from '../entra/localTokenCheck.js';
+import type { WaitOptions } from '../entra/credentialPropagation.js';
 import { firstFailure, type Check } from '../checks/checks.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { requestTimeoutMs } from '../network/deadline.js';
@@ -34,6 +35,8 @@ export type RotateOptions = {
   onStage?: (stage: string) => void;
   /** The new secret is on its way to `where`: from here on, the org may hold either secret. */
   onWrite?: (where: string) => void;
+  /** The secret was just created: the check keeps trying while Entra refuses it as not replicated yet. */
+  wait?: WaitOptions;
 };
 
 export type RotateSecretOutcome = {
@@ -140,7 +143,7 @@ export async function rotateSecret(options: RotateOptions): Promise<RotateSecret
   let token: TokenSummary | undefined;
   if (tokenSpec) {
     options.onStage?.(messages.getMessage('stage.Check', [tokenSpec.tokenUrl]));
-    ({ checks, token } = await checkTokenLocally(tokenSpec, { kind: 'secret', secret: secret.value }, false));
+    ({ checks, token } = await checkTokenLocally(tokenSpec, { kind: 'secret', secret: secret.value }, false, options.wait));
     const failed = firstFailure(checks);
     if (failed?.category) return { ...outcome, status: 'Refused', exitCode: EXIT_CODES[failed.category], verified: false, checks, token };
   }

@@ -12,6 +12,7 @@ import { calloutCheckApex, tokenCheckApex, tokenCredentialCheckApex } from '../r
 import { remoteField, remoteText, withoutControls, withoutSecrets } from '../ux/remoteText.js';
 import { fail, pass, warn, type Check } from '../checks/checks.js';
 import { aadstsCodeIn, diagnoseEntraError } from '../entra/entraDiagnosis.js';
+import { waitUntilAccepted, type WaitOptions } from '../entra/credentialPropagation.js';
 import type { TokenCredentialRequest } from './pieceChecks.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -22,6 +23,8 @@ export type RunOptions = {
   logs: DebugLogs;
   /** Secrets known to this run: removed from what the org sends back, should it echo one. */
   secrets: string[];
+  /** verify --wait: a run whose token request Entra refuses as not replicated yet is run again within this budget. */
+  wait?: WaitOptions;
 };
 
 /**
@@ -158,6 +161,17 @@ function nativeTokenFailure(id: string, message: string, log: string | undefined
   return fail(id, 'unreachable', messages.getMessage('check.NativeTokenFailed', [provider, shown]), messages.getMessage('fix.NativeTokenUnreachable'));
 }
 
+/**
+ * The AADSTS code behind a native principal's refused token request. Salesforce's exception names only the OAuth
+ * error; where the log lacks Entra's code, the OAuth error Entra pairs with it stands in: invalid_client for a secret it
+ * does not know (7000215), unauthorized_client for an app it does not know (700016).
+ */
+function nativeTokenCode(result: AnonymousApexResult): number | undefined {
+  const error = /Unable to fetch the OAuth token\. Error: (.+?)\.?$/i.exec(firstLine(result.exceptionMessage ?? ''))?.[1];
+  if (result.success || error === undefined) return undefined;
+  return aadstsCodeIn(result.log ?? '') ?? (error === 'invalid_client' ? 7_000_215 : error === 'unauthorized_client' ? 700_016 : undefined);
+}
+
 /** `provider`: the provider's name, for the fix of a native principal whose token request is refused. */
 export function calloutRunCheck(result: AnonymousApexResult, target: string, model: 'external' | 'legacy' | undefined, provider = ''): Check {
   const id = 'callout';
@@ -220,13 +234,24 @@ export function tokenCredentialRunCheck(result: AnonymousApexResult, { name, pro
   return fail(id, category, messages.getMessage('check.TokenCredentialRequestStatus', [status, name]), messages.getMessage('fix.TokenEndpointRefused'));
 }
 
+/**
+ * One anonymous Apex run made safe to show, or (with a wait) run again while `pendingCode` finds Entra refusing a
+ * credential that has not replicated yet; only the last run's failure keeps its debug log.
+ */
+async function runUntilAccepted(conn: Connection, apex: string, options: RunOptions, pendingCode: (result: AnonymousApexResult) => number | undefined): Promise<AnonymousApexResult> {
+  const run = async (): Promise<AnonymousApexResult> => scrubbed(await executeAnonymous(conn, apex), options.secrets);
+  return options.wait ? waitUntilAccepted(run, pendingCode, options.wait) : run();
+}
+
 export async function runTokenCredentialCheck(conn: Connection, request: TokenCredentialRequest, options: RunOptions): Promise<Check> {
-  const result = scrubbed(await executeAnonymous(conn, tokenCredentialCheckApex(request)), options.secrets);
+  const result = await runUntilAccepted(conn, tokenCredentialCheckApex(request), options, (run) =>
+    (calloutStatusIn(run.log) ?? 0) >= 400 ? aadstsCodeIn(loggedBody(run.log) ?? '') : undefined
+  );
   return saveLog(tokenCredentialRunCheck(result, request), result, options, 'token-credential');
 }
 
 export async function runTokenCheck(conn: Connection, plugin: { className: string; type: string; record: string }, username: string, options: RunOptions): Promise<Check> {
-  const result = scrubbed(await executeAnonymous(conn, tokenCheckApex(plugin)), options.secrets);
+  const result = await runUntilAccepted(conn, tokenCheckApex(plugin), options, (run) => (run.success ? undefined : aadstsCodeIn(run.exceptionMessage ?? '')));
   return saveLog(tokenRunCheck(result, username), result, options, 'token');
 }
 
@@ -237,6 +262,6 @@ export async function runCalloutCheck(
   model: 'external' | 'legacy' | undefined,
   options: RunOptions & { provider: string }
 ): Promise<Check> {
-  const result = scrubbed(await executeAnonymous(conn, calloutCheckApex(namedCredential, path)), options.secrets);
+  const result = await runUntilAccepted(conn, calloutCheckApex(namedCredential, path), options, nativeTokenCode);
   return saveLog(calloutRunCheck(result, `callout:${namedCredential}${path}`, model, options.provider), result, options, 'callout');
 }

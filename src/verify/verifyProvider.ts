@@ -17,9 +17,10 @@ import { isGraphHost } from '../input/platform.js';
 import { describeOrg } from '../salesforce/orgProfile.js';
 import { firstFailure, skip, type Check, type FailureCategory } from '../checks/checks.js';
 import { checkTokenLocally, type TokenSummary } from '../entra/localTokenCheck.js';
+import type { WaitNotice, WaitOptions } from '../entra/credentialPropagation.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { checkOrgPieces } from './orgPieces.js';
-import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './apexRuns.js';
+import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck, type RunOptions } from './apexRuns.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -44,6 +45,8 @@ export type VerifyOptions = {
   /** Where failed runs' debug logs go; the OS temp directory by default. */
   logDir?: string;
   onStage?: (stage: string) => void;
+  /** --wait: how long the token requests, local and in the org, together keep trying a credential Entra has not replicated. */
+  wait?: WaitOptions;
 };
 
 export type VerifyOutcome = {
@@ -96,6 +99,20 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
   const checks: Check[] = [];
   const outcome: Omit<VerifyOutcome, 'status' | 'exitCode' | 'checks'> = { provider: names?.name };
   const secrets = [...(options.knownSecrets ?? [])];
+  // One budget for the whole run, from its first token request on (after any prompt): each step that waits gets what
+  // the steps before it left, and the wait is announced once.
+  let until: number | undefined;
+  let announced = false;
+  const wait = (): WaitOptions | undefined => {
+    if (!options.wait) return undefined;
+    until ??= Date.now() + options.wait.budgetMs;
+    const onWait = options.wait.onWait;
+    const once = (notice: WaitNotice): void => {
+      if (!announced) onWait?.(notice);
+      announced = true;
+    };
+    return { ...options.wait, budgetMs: Math.max(0, until - Date.now()), onWait: once };
+  };
 
   if (tokenSpec) {
     let credential: AppCredential;
@@ -107,7 +124,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
       secrets.push(secret.value);
     }
     options.onStage?.(messages.getMessage('stage.Local', [tokenSpec.tokenUrl]));
-    const local = await checkTokenLocally(tokenSpec, credential, options.showToken);
+    const local = await checkTokenLocally(tokenSpec, credential, options.showToken, wait());
     checks.push(...local.checks);
     outcome.token = local.token;
   }
@@ -121,21 +138,23 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     checks.push(...pieces.checks);
     // No provider of that name: the one failing row says so, and nothing more can be checked.
     if (!pieces.missing) {
-      const runOptions = { logs: debugLogs(options.logDir ?? tmpdir(), names.name), secrets };
+      const logs = debugLogs(options.logDir ?? tmpdir(), names.name);
+      // Made for each run, so that its wait gets what is left of the budget.
+      const runOptions = (): RunOptions => ({ logs, secrets, wait: wait() });
       if (pieces.tokenCredential) {
         options.onStage?.(messages.getMessage('stage.TokenCredential', [pieces.tokenCredential.name]));
-        checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions));
+        checks.push(await runTokenCredentialCheck(conn, pieces.tokenCredential, runOptions()));
       }
       if (pieces.plugin) {
         options.onStage?.(messages.getMessage('stage.TokenInOrg', [pieces.plugin.className]));
-        checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions));
+        checks.push(await runTokenCheck(conn, pieces.plugin, profile.username, runOptions()));
       } else {
         checks.push(skip('token-in-org', messages.getMessage(pieces.native ? 'check.TokenInOrgNative' : 'check.TokenInOrgSkipped')));
       }
       if (pieces.namedCredential) {
         const calloutPath = path ?? defaultPath(pieces.namedCredential.url);
         options.onStage?.(messages.getMessage('stage.Callout', [pieces.namedCredential.name, calloutPath]));
-        checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, { ...runOptions, provider: names.name }));
+        checks.push(await runCalloutCheck(conn, pieces.namedCredential.name, calloutPath, pieces.model, { ...runOptions(), provider: names.name }));
       } else {
         checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
       }

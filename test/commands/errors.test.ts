@@ -108,6 +108,9 @@ describe('--help reads as sf help does', () => {
     const commandLines = examples.split('\n').filter((line) => /\bsf azure-authprovider\b/.test(line));
     expect(commandLines.length).toBeGreaterThan(0);
     for (const line of commandLines) expect(line).toMatch(/^\s+\$ sf azure-authprovider /);
-    if (/--wait=/.test(help)) expect(help).toMatch(/--wait=<value>\s+[\s\S]*?\(default 33\)/);
+    // deploy and remove wait 33 minutes for a deploy; verify (0) and rotate-secret (3) for Entra to replicate a credential.
+    const waitDefaults: Record<string, number> = { verify: 0, 'rotate-secret': 3 };
+    const waitDefault = waitDefaults[command] ?? 33;
+    if (/--wait=/.test(help)) expect(help).toMatch(new RegExp(`--wait=<value>\\s+[\\s\\S]*?\\(default ${waitDefault}\\)`));
   });
 });

@@ -94,7 +94,7 @@ describe('day-2 operations', () => {
 
   it('refuses a new secret that Entra refuses, and writes nothing', async () => {
     const state = snapshot();
-    const refused = await run('rotate-secret', ['--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT)], { AZURE_CLIENT_SECRET: 'not-the-new-one' });
+    const refused = await run('rotate-secret', ['--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT), '--wait', '0'], { AZURE_CLIENT_SECRET: 'not-the-new-one' });
     expect(refused.status).toBe(10);
     expect(refused.json.result).toMatchObject({ status: 'Refused', checks: [expect.objectContaining({ summary: expect.stringContaining('AADSTS7000215') })] });
     expect(snapshot()).toBe(state);

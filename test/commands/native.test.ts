@@ -133,7 +133,7 @@ describe('--mode native', () => {
 
   it('rotate-secret checks the new secret with Entra, then replaces it in the principal; the org uses it from then on', async () => {
     emu.org.requests.length = 0;
-    const refused = await run('rotate-secret', ['--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT)], { AZURE_CLIENT_SECRET: NEW_SECRET });
+    const refused = await run('rotate-secret', ['--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT), '--wait', '0'], { AZURE_CLIENT_SECRET: NEW_SECRET });
     expect(refused.status).toBe(10);
     expect(emu.org.requests.filter((r) => r.operation === 'updateCredential')).toHaveLength(0);
 

@@ -112,7 +112,7 @@ describe('--json results match the committed schemas', () => {
 
   it('rotate-secret: refused by Entra (exit 10), then rotated from stdin', async () => {
     const rotate = [...org, '--name', 'AzureGraph', '--token-url', entra.tokenUrl(TENANT)];
-    expect((await runAndValidate('rotate-secret', rotate, { AZURE_CLIENT_SECRET: 'not-the-secret' })).status).toBe(10);
+    expect((await runAndValidate('rotate-secret', [...rotate, '--wait', '0'], { AZURE_CLIENT_SECRET: 'not-the-secret' })).status).toBe(10);
     const rotated = await runAndValidate('rotate-secret', [...rotate, '--client-secret-stdin'], { AZURE_CLIENT_SECRET: undefined }, `${HOSTILE_SECRET}\n`);
     expect(rotated.result.status).toBe('Rotated');
   });

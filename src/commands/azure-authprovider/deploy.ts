@@ -18,14 +18,14 @@ import { entraFlags } from '../../cli/flags/entraFlags.js';
 import { checkSecretLifetime } from '../../entra/appCredentials.js';
 import type { SignInChoice } from '../../entra/graphSignIn.js';
 import { prepareCreatedApp, type CreateAppPrepared, type CreateAppReport } from '../../deploy/createApp.js';
-import { presentCreatedApp, type DeployResult } from '../../deploy/createAppPresenter.js';
+import { presentCreatedApp, type DeployWithAppOutcome } from '../../deploy/createAppPresenter.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'deploy');
 
-export type { DeployOutcome, DeployResult, CreateAppReport };
+export type { DeployOutcome, DeployWithAppOutcome, CreateAppReport };
 
-export default class Deploy extends PluginCommand<DeployResult> {
+export default class Deploy extends PluginCommand<DeployWithAppOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -70,7 +70,7 @@ export default class Deploy extends PluginCommand<DeployResult> {
     'sign-in': entraFlags['sign-in'],
   };
 
-  public async run(): Promise<DeployResult> {
+  public async run(): Promise<DeployWithAppOutcome> {
     const { flags, metadata } = await this.parse(Deploy);
     const { input, naming, config, warnings } = await bundleInputOf(flags, metadata);
     for (const warning of warnings) this.warn(warning);
@@ -107,6 +107,9 @@ export default class Deploy extends PluginCommand<DeployResult> {
       open: flags.open,
       headless: flags['headless-auth'],
       force: flags.force,
+      // A wait for a new credential (deploy --create-app) ends at the first signal.
+      signal: this.interruption.aborted,
+      newCredential: created?.secret !== undefined,
       events: watch.follow(progress.events),
     });
     progress.stop();
@@ -140,6 +143,7 @@ export default class Deploy extends PluginCommand<DeployResult> {
           progress.stop();
           process.stderr.write(`${text}\n`);
         },
+        signal: this.interruption.aborted,
       });
     } finally {
       progress.stop();

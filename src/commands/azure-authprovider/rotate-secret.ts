@@ -1,6 +1,7 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
+import { credentialWaitFlag } from '../../cli/flags/credentialWait.js';
 import { providerFlags } from '../../cli/flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
 import { rotateSecret, type RotateSecretOutcome } from '../../rotate-secret/rotateSecret.js';
@@ -13,6 +14,9 @@ import { RotateWatch } from '../../cli/manageInterruption.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');
+
+/** How long the check keeps trying a secret Entra has not replicated yet, by default. */
+const ROTATE_WAIT_MINUTES = 3;
 
 export type { RotateSecretOutcome };
 
@@ -30,6 +34,8 @@ export default class RotateSecret extends PluginCommand<RotateSecretOutcome> {
     'client-secret-stdin': clientSecretStdinFlag,
     'token-url': Flags.string({ summary: messages.getMessage('flags.token-url.summary') }),
     verify: Flags.boolean({ summary: messages.getMessage('flags.verify.summary'), default: true, allowNo: true }),
+    // The secret was most likely created moments ago: the check waits for Entra to replicate it unless told not to.
+    wait: credentialWaitFlag(messages.getMessage('flags.wait.summary', [ROTATE_WAIT_MINUTES]), messages.getMessage('flags.wait.description'), ROTATE_WAIT_MINUTES),
   };
 
   public async run(): Promise<RotateSecretOutcome> {
@@ -46,6 +52,13 @@ export default class RotateSecret extends PluginCommand<RotateSecretOutcome> {
       secret: async () => known ?? promptForSecret(this),
       onStage: (stage) => stages.start(stage),
       onWrite: (where) => watch.writing(where),
+      wait: {
+        budgetMs: flags.wait.milliseconds,
+        onWait: (notice): void => {
+          stages.status = notice.message;
+        },
+        signal: this.interruption.aborted,
+      },
     });
     stages.stop();
     presentRotateSecret(this, outcome);

@@ -1,6 +1,7 @@
 import { EnvironmentVariable, Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
+import { credentialWaitFlag } from '../../cli/flags/credentialWait.js';
 import { providerFlags, providerInputFromFlags } from '../../cli/flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verify/verifyProvider.js';
@@ -53,6 +54,7 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
     }),
     'private-key-file': Flags.file({ summary: messages.getMessage('flags.private-key-file.summary'), dependsOn: ['certificate-file'] }),
     'show-token': Flags.boolean({ summary: messages.getMessage('flags.show-token.summary'), default: false }),
+    wait: credentialWaitFlag(messages.getMessage('flags.wait.summary'), messages.getMessage('flags.wait.description'), 0),
   };
 
   public async run(): Promise<VerifyOutcome> {
@@ -79,6 +81,16 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
       path: flags.path,
       showToken: flags['show-token'],
       onStage: (stage) => stages.start(stage),
+      wait:
+        flags.wait.milliseconds > 0
+          ? {
+              budgetMs: flags.wait.milliseconds,
+              onWait: (notice): void => {
+                stages.status = notice.message;
+              },
+              signal: this.interruption.aborted,
+            }
+          : undefined,
     });
     stages.stop();
     presentVerify(this, outcome);
