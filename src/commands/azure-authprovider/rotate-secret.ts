@@ -1,4 +1,5 @@
-import { EnvironmentVariable, Messages } from '@salesforce/core';
+import { EnvironmentVariable, Messages, type Org } from '@salesforce/core';
+import type { SignInChoice } from '../../entra/graphSignIn.js';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
 import { providerFlags } from '../../cli/flags/providerFlags.js';
@@ -9,13 +10,18 @@ import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 import { RotateWatch } from '../../cli/manageInterruption.js';
+import { secretLifetimeFlag, signInFlag } from '../../cli/flags/lifecycleFlags.js';
+import { rotateToNewSecret, type NewSecretOutcome } from '../../rotate-secret/newSecret.js';
+import { presentNewSecret } from '../../rotate-secret/newSecretPresenter.js';
+import { DEFAULT_SECRET_LIFETIME_DAYS } from '../../entra/secretLifetime.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secret');
+const lifecycle = Messages.loadMessages('plugin-azure-authprovider', 'lifecycle');
 
-export type { RotateOutcome };
+export type { RotateOutcome, NewSecretOutcome };
 
-export default class RotateSecret extends PluginCommand<RotateOutcome> {
+export default class RotateSecret extends PluginCommand<RotateOutcome | NewSecretOutcome> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -29,10 +35,20 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
     'client-secret-stdin': clientSecretStdinFlag,
     'token-url': Flags.string({ summary: messages.getMessage('flags.token-url.summary') }),
     verify: Flags.boolean({ summary: messages.getMessage('flags.verify.summary'), default: true, allowNo: true }),
+    new: Flags.boolean({
+      summary: lifecycle.getMessage('flags.new.summary'),
+      description: lifecycle.getMessage('flags.new.description'),
+      default: false,
+      exclusive: ['client-secret', 'client-secret-stdin'],
+    }),
+    'secret-lifetime': secretLifetimeFlag,
+    'sign-in': signInFlag,
   };
 
-  public async run(): Promise<RotateOutcome> {
+  public async run(): Promise<RotateOutcome | NewSecretOutcome> {
     const { flags } = await this.parse(RotateSecret);
+    if (flags['secret-lifetime'] !== undefined && !flags.new) throw lifecycle.createError('error.LifetimeWithoutNew', [], [], EXIT_CODES['invalid-input']);
+    if (flags.new) return this.rotateToNew(flags);
     const known = await knownSecret(this, flags, () => messages.createError('error.SecretRequired', [], [SECRET_ENV], EXIT_CODES['invalid-input']));
     const stages = stageProgress(this.spinner);
     const watch = new RotateWatch();
@@ -54,6 +70,31 @@ export default class RotateSecret extends PluginCommand<RotateOutcome> {
       const failed = outcome.checks.find((check) => check.status === 'fail');
       this.logToStderr(messages.getMessage('output.Refused', [[failed?.summary, failed?.fix].filter(Boolean).join(' ')]));
     }
+    process.exitCode = outcome.exitCode;
+    return outcome;
+  }
+
+  private async rotateToNew(flags: { 'target-org': Org; name?: string; 'token-url'?: string; 'secret-lifetime'?: number; 'sign-in': SignInChoice }): Promise<NewSecretOutcome> {
+    const stages = stageProgress(this.spinner);
+    const watch = new RotateWatch();
+    this.interruption.report(() => watch.report());
+    const outcome = await rotateToNewSecret({
+      org: flags['target-org'],
+      name: flags.name,
+      tokenUrl: flags['token-url'],
+      lifetimeDays: flags['secret-lifetime'] ?? DEFAULT_SECRET_LIFETIME_DAYS,
+      signIn: flags['sign-in'],
+      interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+      // Sign-in instructions and the one waiting line reach stderr with --json too: a person or a log needs them.
+      prompt: (text) => {
+        stages.stop();
+        process.stderr.write(`${text}\n`);
+      },
+      onStage: (stage) => stages.start(stage),
+      onWrite: (where) => watch.writing(where),
+    });
+    stages.stop();
+    presentNewSecret(this, outcome);
     process.exitCode = outcome.exitCode;
     return outcome;
   }
