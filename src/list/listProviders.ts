@@ -2,13 +2,25 @@
 import type { Connection } from '@salesforce/core';
 import { findProviders, readInventory, type ProviderInOrg } from '../inventory/providersInOrg.js';
 import { findLeftovers, type Orphan, type Untouched } from '../inventory/orphansInOrg.js';
+import { expiryTargetOf } from '../inventory/expiryTarget.js';
+import type { ExpiryReader, ExpiryReading } from '../entra/expiryReading.js';
 
+/** `credentialExpiry`: when the app's secret or certificate at Entra expires (read from Microsoft Graph), or why unknown. */
+export type ListedProvider = ProviderInOrg & { credentialExpiry?: ExpiryReading };
 /** `orphans`: what is left of providers whose Auth. Provider or External Credential is gone (remove finishes them). */
-export type ListResult = { providers: ProviderInOrg[]; orphans: Orphan[]; untouched: Untouched[] };
+export type ListResult = { providers: ListedProvider[]; orphans: Orphan[]; untouched: Untouched[] };
 
-export async function listProviders(conn: Connection): Promise<ListResult> {
+export async function listProviders(conn: Connection, readExpiry?: ExpiryReader): Promise<ListResult> {
   const inventory = await readInventory(conn);
-  const providers = await findProviders(conn, inventory);
-  const { orphans, untouched } = await findLeftovers(conn, inventory, providers);
+  const found = await findProviders(conn, inventory);
+  const { orphans, untouched } = await findLeftovers(conn, inventory, found);
+  if (!readExpiry) return { providers: found, orphans, untouched };
+  // One provider after another: a device code sign-in, if asked for, is then asked once.
+  const providers: ListedProvider[] = [];
+  for (const provider of found) {
+    // eslint-disable-next-line no-await-in-loop
+    const credentialExpiry = await readExpiry(await expiryTargetOf(conn, provider));
+    providers.push({ ...provider, credentialExpiry });
+  }
   return { providers, orphans, untouched };
 }

@@ -20,6 +20,8 @@ import { checkTokenLocally, type TokenSummary } from '../entra/localTokenCheck.j
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { checkOrgPieces } from './orgPieces.js';
 import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './apexRuns.js';
+import { expiryCheck, orgExpiryTarget } from './expiryPiece.js';
+import type { ExpiryReader, ExpiryTarget } from '../entra/expiryReading.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -44,6 +46,8 @@ export type VerifyOptions = {
   /** Where failed runs' debug logs go; the OS temp directory by default. */
   logDir?: string;
   onStage?: (stage: string) => void;
+  /** Reads when the app's credential expires at Entra (Microsoft Graph); none skips the check. */
+  readExpiry?: ExpiryReader;
 };
 
 export type VerifyOutcome = {
@@ -112,6 +116,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     outcome.token = local.token;
   }
 
+  let expiryTarget: ExpiryTarget | undefined = tokenSpec ? { tokenUrl: tokenSpec.tokenUrl, tenantId: tokenSpec.tenantId, clientId: tokenSpec.clientId, kind: certificate ? 'certificate' : 'secret' } : undefined;
   if (options.org && names) {
     options.onStage?.(messages.getMessage('stage.Org', [names.name]));
     const conn = options.org.getConnection();
@@ -139,8 +144,11 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
       } else {
         checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
       }
+      // The org's record says which app, and the key id of the secret in use.
+      expiryTarget = (await orgExpiryTarget(conn, names.name)) ?? expiryTarget;
     }
   }
+  if (options.readExpiry && expiryTarget) checks.push(await expiryCheck(options.readExpiry, expiryTarget, names?.name ?? messages.getMessage('check.None')));
 
   const failed = firstFailure(checks);
   return {
