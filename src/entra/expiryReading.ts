@@ -4,11 +4,11 @@
  * such sign-in, a refusal, no app) makes the expiry unknown, with the reason: it never fails the command.
  */
 import { Messages } from '@salesforce/core';
+import { remoteText } from '../ux/remoteText.js';
 import { expiryOf, type CredentialExpiry, type CredentialKind } from './credentialExpiry.js';
 import { findApplicationByAppId } from './graphClient.js';
 import { openGraphSession, quietSignIn, tenantOfTokenUrl, type GraphSession } from './graphSession.js';
 import type { SignInChoice, SignInMethod } from './graphSignIn.js';
-import { remoteText } from '../ux/remoteText.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'lifecycle');

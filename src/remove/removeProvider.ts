@@ -18,8 +18,8 @@ import { destructivePackage, metadataZip } from '../salesforce/metadataPackage.j
 import { deployPackage } from '../salesforce/deployPackage.js';
 import { deployReport } from '../salesforce/deployReport.js';
 import { DEFAULT_RETRY } from '../salesforce/retry.js';
-import { deleteApps, findApps, type AppRemoval, type SessionFor } from './appRemoval.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
+import { deleteApps, findApps, type AppRemoval, type SessionFor } from './appRemoval.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');

@@ -4,7 +4,7 @@
  * to 30 s inside a budget, said once. Only here is a refusal worth waiting out: the secret is known to be new.
  */
 /** AADSTS codes Entra answers while a new credential or app replicates: invalid secret, key not found, app not found. */
-export const REPLICATING_CODES = new Set([7000215, 700027, 700016]);
+export const REPLICATING_CODES = new Set([7_000_215, 700_027, 700_016]);
 export const NEW_SECRET_BUDGET_MS = 5 * 60_000;
 
 export type WaitOptions = { budgetMs: number; onWait: () => void; sleep?: (ms: number) => Promise<void> };

@@ -17,11 +17,11 @@ import type { SignInChoice, SignInMethod } from '../entra/graphSignIn.js';
 import { firstFailure, type Check } from '../checks/checks.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { requestTimeoutMs } from '../network/deadline.js';
+import { MAX_SECRET_LIFETIME_DAYS } from '../entra/secretLifetime.js';
 import { secretHome } from './secretHome.js';
 import { proveInOrg, type ProofResult } from './orgProof.js';
 import { NEW_SECRET_BUDGET_MS, REPLICATING_CODES, waitForNewSecret } from './credentialWait.js';
 import { withRerun } from './rotateSecret.js';
-import { MAX_SECRET_LIFETIME_DAYS } from '../entra/secretLifetime.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'lifecycle');
@@ -77,7 +77,7 @@ export async function rotateToNewSecret(options: NewSecretOptions): Promise<NewS
   const { name } = parseProviderNames({ name: options.name });
   requestTimeoutMs();
   if (!Number.isInteger(options.lifetimeDays) || options.lifetimeDays < 1 || options.lifetimeDays > MAX_SECRET_LIFETIME_DAYS) {
-    throw messages.createError('error.BadLifetime', [options.lifetimeDays, MAX_SECRET_LIFETIME_DAYS], [], EXIT_CODES['invalid-input']);
+    throw messages.createError('error.BadLifetime', [MAX_SECRET_LIFETIME_DAYS, options.lifetimeDays], [], EXIT_CODES['invalid-input']);
   }
   options.onStage?.(messages.getMessage('stage.Read', [name]));
   const home = await secretHome(options.org, name);

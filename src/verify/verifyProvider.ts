@@ -18,10 +18,10 @@ import { describeOrg } from '../salesforce/orgProfile.js';
 import { firstFailure, skip, type Check, type FailureCategory } from '../checks/checks.js';
 import { checkTokenLocally, type TokenSummary } from '../entra/localTokenCheck.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
+import type { ExpiryReader, ExpiryTarget } from '../entra/expiryReading.js';
 import { checkOrgPieces } from './orgPieces.js';
 import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck } from './apexRuns.js';
 import { expiryCheck, orgExpiryTarget } from './expiryPiece.js';
-import type { ExpiryReader, ExpiryTarget } from '../entra/expiryReading.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -95,6 +95,11 @@ function defaultPath(url: string | undefined): string {
   }
 }
 
+/** Without the org: the app of the local check. */
+function localExpiryTarget(spec: TokenRequestSpec | undefined, certificate: boolean): ExpiryTarget | undefined {
+  return spec ? { tokenUrl: spec.tokenUrl, tenantId: spec.tenantId, clientId: spec.clientId, kind: certificate ? 'certificate' : 'secret' } : undefined;
+}
+
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutcome> {
   const { token: tokenSpec, names, path, certificate } = requireValidInput(options);
   const checks: Check[] = [];
@@ -116,7 +121,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     outcome.token = local.token;
   }
 
-  let expiryTarget: ExpiryTarget | undefined = tokenSpec ? { tokenUrl: tokenSpec.tokenUrl, tenantId: tokenSpec.tenantId, clientId: tokenSpec.clientId, kind: certificate ? 'certificate' : 'secret' } : undefined;
+  let expiryTarget = localExpiryTarget(tokenSpec, certificate !== undefined);
   if (options.org && names) {
     options.onStage?.(messages.getMessage('stage.Org', [names.name]));
     const conn = options.org.getConnection();

@@ -1,6 +1,6 @@
 import { EnvironmentVariable, Messages, type Org } from '@salesforce/core';
-import type { SignInChoice } from '../../entra/graphSignIn.js';
 import { Flags } from '@salesforce/sf-plugins-core';
+import type { SignInChoice } from '../../entra/graphSignIn.js';
 import { PluginCommand } from '../../cli/pluginCommand.js';
 import { providerFlags } from '../../cli/flags/providerFlags.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
@@ -20,8 +20,10 @@ const messages = Messages.loadMessages('plugin-azure-authprovider', 'rotate-secr
 const lifecycle = Messages.loadMessages('plugin-azure-authprovider', 'lifecycle');
 
 export type { RotateOutcome, NewSecretOutcome };
+/** Without --new: the typed secret's rotation; with it: the secret made at Entra. */
+export type RotateSecretResult = RotateOutcome | NewSecretOutcome;
 
-export default class RotateSecret extends PluginCommand<RotateOutcome | NewSecretOutcome> {
+export default class RotateSecret extends PluginCommand<RotateSecretResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
   public static readonly examples = messages.getMessages('examples');
@@ -45,7 +47,7 @@ export default class RotateSecret extends PluginCommand<RotateOutcome | NewSecre
     'sign-in': signInFlag,
   };
 
-  public async run(): Promise<RotateOutcome | NewSecretOutcome> {
+  public async run(): Promise<RotateSecretResult> {
     const { flags } = await this.parse(RotateSecret);
     if (flags['secret-lifetime'] !== undefined && !flags.new) throw lifecycle.createError('error.LifetimeWithoutNew', [], [], EXIT_CODES['invalid-input']);
     if (flags.new) return this.rotateToNew(flags);
