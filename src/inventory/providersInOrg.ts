@@ -8,6 +8,7 @@ import { FIELDS, NATIVE_MARKER, SHARED } from '../input/platform.js';
 import { principalStatuses, type PrincipalStatus } from '../salesforce/principalAuthentication.js';
 import { listNames, parameters, readComponents, recordRef, textValue, type Component, recordFields } from '../salesforce/metadataRead.js';
 import { sameName } from '../salesforce/salesforceNames.js';
+import { secretKeyIdIn } from '../salesforce/secretKeyId.js';
 
 export type FoundProvider = {
   name: string;
@@ -26,6 +27,8 @@ export type FoundProvider = {
   secretStorage: 'credential' | 'record' | 'none';
   /** The plugin provider's token credential, when one holds its secret. */
   tokenCredential?: string;
+  /** Key id at Entra of the secret in use, when the record keeps it (rotate-secret --new). */
+  secretKeyId?: string;
 };
 
 async function readAll(conn: Connection, type: string): Promise<Component[]> {
@@ -119,6 +122,7 @@ export async function findProviders(conn: Connection, inventory?: Inventory): Pr
         externalCredential: externalName,
         principals: externalName ? await principalStatuses(conn, externalName) : [],
         ...secretOf(values),
+        ...(secretKeyIdIn(textValue(recordValues[index]?.description)) ? { secretKeyId: secretKeyIdIn(textValue(recordValues[index]?.description)) } : {}),
       };
     })
   );

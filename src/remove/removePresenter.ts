@@ -8,6 +8,16 @@ import type { Removal, RemoveOutcome } from './removeProvider.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
+const lifecycle = Messages.loadMessages('plugin-azure-authprovider', 'lifecycle');
+
+/** --delete-app: which app registrations went, and which were not there. */
+export function presentApps(out: CommandOutput, outcome: RemoveOutcome): void {
+  for (const app of outcome.applications ?? []) {
+    if (app.status === 'deleted') out.log(lifecycle.getMessage('remove.AppDeleted', [app.displayName ?? '', app.clientId ?? '']));
+    else if (app.status === 'missing') out.log(lifecycle.getMessage('remove.AppMissing', [app.clientId ?? '']));
+    else if (app.status === 'no client id') out.log(lifecycle.getMessage('remove.AppNoClientId', [app.provider]));
+  }
+}
 
 const listing = (removals: Removal[]): string =>
   removals.map((removal) => `  ${removal.type} ${removal.name}${removal.orphan ? ` (${messages.getMessage('output.Orphan')})` : ''}`).join('\n');

@@ -19,6 +19,7 @@ import { deployPackage } from '../salesforce/deployPackage.js';
 import { deployReport } from '../salesforce/deployReport.js';
 import { DEFAULT_RETRY } from '../salesforce/retry.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
+import { deleteApps, findApps, type AppRemoval, type SessionFor } from './appRemoval.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'manage');
@@ -37,6 +38,8 @@ export type RemoveOptions = {
   onStage?: (stage: string) => void;
   /** The destructive deploy of the shared pieces was queued. */
   onSubmitted?: (deployId: string) => void;
+  /** --delete-app: the Graph session for a provider's app registration, which goes too. */
+  deleteApps?: SessionFor;
 };
 
 export type RemoveOutcome = {
@@ -47,6 +50,8 @@ export type RemoveOutcome = {
   remaining: string[];
   /** Credentials that point at a piece that is gone but that nothing marks as this plugin's: never deleted. */
   untouched: Untouched[];
+  /** --delete-app: each provider's app registration at Entra, deleted, to delete, or not found. */
+  applications?: AppRemoval[];
 };
 
 const originOf = (url: string | undefined): string | undefined => {
@@ -176,14 +181,18 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
   const permissionSetOf = (name: string): string => (names && name.toLowerCase() === names.name.toLowerCase() ? names.permissionSet : defaultPermissionSet(name));
   const removals = await listRemovals(conn, { targets, remaining, orphans, remainingOrphans, leftovers, all: options.all, permissionSetOf });
   const named = (list: Array<{ name: string }>): string[] => [...new Set(list.map((provider) => provider.name))];
+  const applications = options.deleteApps ? await findApps(conn, targets, options.deleteApps) : undefined;
+  // The confirmation and --dry-run list the app registrations with the org's pieces.
+  const appRows: Removal[] = (applications ?? []).filter((app) => app.status === 'to delete').map((app) => ({ type: 'EntraApplication', name: `${app.displayName ?? ''} (${app.clientId ?? ''})`, state: 'to delete', orphan: false }));
   const outcome = {
+    ...(applications ? { applications } : {}),
     providers: named([...targets, ...orphans]),
     remaining: named([...remaining, ...remainingOrphans]),
     removals,
     untouched,
   };
-  if (options.dryRun) return { ...outcome, status: 'Planned' };
-  if (!(await options.confirm(removals))) return { ...outcome, status: 'Cancelled', remaining: named([...providers, ...leftovers.orphans]) };
+  if (options.dryRun) return { ...outcome, removals: [...removals, ...appRows], status: 'Planned' };
+  if (!(await options.confirm([...removals, ...appRows]))) return { ...outcome, status: 'Cancelled', remaining: named([...providers, ...leftovers.orphans]) };
 
   const shared = removals.filter((removal) => removal.type === 'ApexClass' || removal.type === 'CustomObject');
   for (const removal of removals.filter((candidate) => !shared.includes(candidate))) {
@@ -198,5 +207,10 @@ export async function removeProvider(options: RemoveOptions): Promise<RemoveOutc
     await deleteShared(options.org, shared, options.waitMs, options.onSubmitted);
     for (const removal of shared) removal.state = 'deleted';
   }
-  return { ...outcome, status: 'Removed' };
+  if (applications && options.deleteApps) {
+    options.onStage?.(messages.getMessage('stage.DeleteApps'));
+    await deleteApps(applications, targets, options.deleteApps);
+    for (const row of appRows) row.state = 'deleted';
+  }
+  return { ...outcome, removals: [...removals, ...appRows], status: 'Removed' };
 }

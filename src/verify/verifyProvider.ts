@@ -19,8 +19,10 @@ import { firstFailure, skip, type Check, type FailureCategory } from '../checks/
 import { checkTokenLocally, type TokenSummary } from '../entra/localTokenCheck.js';
 import type { WaitNotice, WaitOptions } from '../entra/credentialPropagation.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
+import type { ExpiryReader, ExpiryTarget } from '../entra/expiryReading.js';
 import { checkOrgPieces } from './orgPieces.js';
 import { debugLogs, runCalloutCheck, runTokenCheck, runTokenCredentialCheck, type RunOptions } from './apexRuns.js';
+import { expiryCheck, orgExpiryTarget } from './expiryPiece.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'verify');
@@ -47,6 +49,8 @@ export type VerifyOptions = {
   onStage?: (stage: string) => void;
   /** --wait: how long the token requests, local and in the org, together keep trying a credential Entra has not replicated. */
   wait?: WaitOptions;
+  /** Reads when the app's credential expires at Entra (Microsoft Graph); none skips the check. */
+  readExpiry?: ExpiryReader;
 };
 
 export type VerifyOutcome = {
@@ -94,6 +98,11 @@ function defaultPath(url: string | undefined): string {
   }
 }
 
+/** Without the org: the app of the local check. */
+function localExpiryTarget(spec: TokenRequestSpec | undefined, certificate: boolean): ExpiryTarget | undefined {
+  return spec ? { tokenUrl: spec.tokenUrl, tenantId: spec.tenantId, clientId: spec.clientId, kind: certificate ? 'certificate' : 'secret' } : undefined;
+}
+
 export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutcome> {
   const { token: tokenSpec, names, path, certificate } = requireValidInput(options);
   const checks: Check[] = [];
@@ -129,6 +138,7 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
     outcome.token = local.token;
   }
 
+  let expiryTarget = localExpiryTarget(tokenSpec, certificate !== undefined);
   if (options.org && names) {
     options.onStage?.(messages.getMessage('stage.Org', [names.name]));
     const conn = options.org.getConnection();
@@ -158,8 +168,11 @@ export async function verifyProvider(options: VerifyOptions): Promise<VerifyOutc
       } else {
         checks.push(skip('callout', messages.getMessage('check.CalloutSkipped')));
       }
+      // The org's record says which app, and the key id of the secret in use.
+      expiryTarget = (await orgExpiryTarget(conn, names.name)) ?? expiryTarget;
     }
   }
+  if (options.readExpiry && expiryTarget) checks.push(await expiryCheck(options.readExpiry, expiryTarget, names?.name ?? messages.getMessage('check.None')));
 
   const failed = firstFailure(checks);
   return {

@@ -9,9 +9,14 @@ import { stageProgress } from '../../ux/progress.js';
 import { EXIT_CODES } from '../../errors/exitCodes.js';
 import { environmentHelp, errorCodesHelp } from '../../cli/helpSections.js';
 import { RemoveWatch } from '../../cli/manageInterruption.js';
+import { entraFlags } from '../../cli/flags/entraFlags.js';
+import { openGraphSession, type GraphSession } from '../../entra/graphSession.js';
+import type { FoundProvider } from '../../inventory/providersInOrg.js';
+import { presentApps } from '../../remove/removePresenter.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-azure-authprovider', 'remove');
+const lifecycle = Messages.loadMessages('plugin-azure-authprovider', 'lifecycle');
 
 export type { RemoveOutcome };
 
@@ -33,6 +38,8 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
     'permission-set': providerFlags['permission-set'],
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
     'no-prompt': Flags.boolean({ summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
+    'delete-app': Flags.boolean({ summary: lifecycle.getMessage('flags.delete-app.summary'), default: false }),
+    'sign-in': entraFlags['sign-in'],
     wait: Flags.duration({ char: 'w', unit: 'minutes', summary: messages.getMessage('flags.wait.summary', [WAIT_MINUTES]), default: Duration.minutes(WAIT_MINUTES), min: 1 }),
   };
 
@@ -43,7 +50,21 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
     const stages = stageProgress(this.spinner);
     const watch = new RemoveWatch();
     this.interruption.report(() => watch.report());
+    // One Graph session per tenant; device code's instructions reach stderr with --json too.
+    const sessions = new Map<string, Promise<GraphSession>>();
+    const sessionFor = (provider: FoundProvider): Promise<GraphSession> => {
+      const tokenUrl = provider.tokenUrl ?? '';
+      const key = `${provider.tenantId ?? ''}|${tokenUrl}`;
+      if (!sessions.has(key)) {
+        sessions.set(key, openGraphSession(flags['sign-in'], { tokenUrl, tenantId: provider.tenantId, interactive: canPrompt(this), prompt: (text) => {
+          stages.stop();
+          process.stderr.write(`${text}\n`);
+        } }));
+      }
+      return sessions.get(key)!;
+    };
     const outcome = await removeProvider({
+      deleteApps: flags['delete-app'] ? sessionFor : undefined,
       org,
       input: providerInputFromFlags(flags),
       all: flags.all,
@@ -64,6 +85,7 @@ export default class Remove extends PluginCommand<RemoveOutcome> {
     });
     stages.stop();
     presentRemove(this, outcome, username);
+    presentApps(this, outcome);
     return outcome;
   }
 }

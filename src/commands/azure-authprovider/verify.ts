@@ -3,6 +3,8 @@ import { Flags } from '@salesforce/sf-plugins-core';
 import { PluginCommand } from '../../cli/pluginCommand.js';
 import { credentialWaitFlag } from '../../cli/flags/credentialWait.js';
 import { providerFlags, providerInputFromFlags } from '../../cli/flags/providerFlags.js';
+import { readSignInFlag } from '../../cli/flags/lifecycleFlags.js';
+import { expiryReader } from '../../entra/expiryReading.js';
 import { clientSecretStdinFlag, knownSecret, promptForSecret } from '../../cli/flags/secretCommand.js';
 import { verifyProvider, DEFAULT_GRAPH_PATH, type VerifyOutcome } from '../../verify/verifyProvider.js';
 import { presentVerify } from '../../verify/verifyPresenter.js';
@@ -55,6 +57,7 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
     'private-key-file': Flags.file({ summary: messages.getMessage('flags.private-key-file.summary'), dependsOn: ['certificate-file'] }),
     'show-token': Flags.boolean({ summary: messages.getMessage('flags.show-token.summary'), default: false }),
     wait: credentialWaitFlag(messages.getMessage('flags.wait.summary'), messages.getMessage('flags.wait.description'), 0),
+    'sign-in': readSignInFlag,
   };
 
   public async run(): Promise<VerifyOutcome> {
@@ -91,6 +94,11 @@ export default class Verify extends PluginCommand<VerifyOutcome> {
               signal: this.interruption.aborted,
             }
           : undefined,
+      // Device code's instructions reach stderr with --json too.
+      readExpiry: expiryReader(flags['sign-in'], (text) => {
+        stages.stop();
+        process.stderr.write(`${text}\n`);
+      }),
     });
     stages.stop();
     presentVerify(this, outcome);

@@ -1,0 +1,20 @@
+/*
+ * Where the org keeps the key id of the client secret it uses (never the secret): one line of the provider's custom
+ * metadata record's description (CustomMetadata.description, Metadata API Developer Guide, "CustomMetadata"). A
+ * description needs no new field on the type, so records deployed by any version can hold it; whatever else the
+ * description says is kept. A deploy or a typed rotate-secret writes the record without it: the key id of a secret
+ * typed in is not known, and a stale one must not name the wrong secret for removal.
+ */
+const MARKER = 'sf azure-authprovider client secret key id:';
+const LINE = /^sf azure-authprovider client secret key id: *([0-9a-fA-F-]{36}) *$/m;
+
+export function secretKeyIdIn(description: string | undefined): string | undefined {
+  return description ? LINE.exec(description)?.[1]?.toLowerCase() : undefined;
+}
+
+/** The description with the key id line replaced (or removed, for undefined); undefined when nothing is left. */
+export function withSecretKeyId(description: string | undefined, keyId: string | undefined): string | undefined {
+  const rest = (description ?? '').split(/\r?\n/).filter((line) => !line.startsWith(MARKER)).join('\n').trim();
+  const text = [rest, keyId ? `${MARKER} ${keyId}` : ''].filter(Boolean).join('\n');
+  return text === '' ? undefined : text;
+}
