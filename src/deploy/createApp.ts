@@ -11,6 +11,8 @@ import { CLOUDS, type Cloud } from '../input/platform.js';
 import type { ProviderInput } from '../input/providerFields.js';
 import { parseTokenRequestSpec } from '../input/tokenRequestSpec.js';
 import { findProviders } from '../inventory/providersInOrg.js';
+import { readComponent } from '../salesforce/metadataRead.js';
+import { upsertRecordKeyId } from '../salesforce/secretKeyId.js';
 import { graphHosts, type GraphHosts } from '../entra/graphHosts.js';
 import { signInToGraph, type SignInChoice, type SignInMethod } from '../entra/graphSignIn.js';
 import { getApplication, graphClient } from '../entra/graphClient.js';
@@ -84,4 +86,16 @@ export async function prepareCreatedApp(request: CreateAppRequest): Promise<Crea
   const tokenSpec = parseTokenRequestSpec({ ...withApp, tokenUrl: tokenUrlOf(input, hosts, input.tenantId) });
   await awaitNewCredential(tokenSpec, secret, request.onWait, request.signal);
   return { report: { ...registration, signIn: signIn.method, secret: { change: 'added', keyId: created.keyId, endDateTime: created.endDateTime } }, input: withApp, secret };
+}
+
+/**
+ * After the deploy, the key id of the secret it stored goes into a plugin provider's record (never the secret), so
+ * that `rotate-secret --new` can later remove exactly this secret at Entra. A native provider has nowhere to keep it.
+ * Returns the org's refusal, if any: the deploy has succeeded by then, so a refusal is only worth a warning.
+ */
+export async function recordCreatedSecretKeyId(conn: Connection, providerName: string, keyId: string): Promise<string | undefined> {
+  const provider = (await findProviders(conn)).find((found) => found.name.toLowerCase() === providerName.toLowerCase());
+  if (provider?.mode !== 'plugin' || !provider.record) return undefined;
+  const record = await readComponent(conn, 'CustomMetadata', provider.record);
+  return record ? upsertRecordKeyId(conn, provider.record, record, keyId) : undefined;
 }

@@ -7,10 +7,10 @@
 import { Messages, type Org } from '@salesforce/core';
 import { ensureArray } from '@salesforce/kit';
 import { DEFAULT_PRINCIPAL, FIELDS, SHARED } from '../input/platform.js';
-import { crudProblem, parameters, readComponent, recordRef, textValue, type Component } from '../salesforce/metadataRead.js';
+import { parameters, readComponent, recordRef, textValue, type Component } from '../salesforce/metadataRead.js';
 import { isOurNativeCredential, isOurProvider, nativeSettings, readInventory, usesExternalCredential } from '../inventory/providersInOrg.js';
 import { storedClientId, storeClientCredentials, storeTokenSecret } from '../salesforce/nativeCredentials.js';
-import { secretKeyIdIn, withSecretKeyId } from '../salesforce/secretKeyId.js';
+import { secretKeyIdIn, upsertRecordKeyId } from '../salesforce/secretKeyId.js';
 import { EXIT_CODES } from '../errors/exitCodes.js';
 import { remoteText } from '../ux/remoteText.js';
 
@@ -56,18 +56,9 @@ async function recordHome(org: Org, name: string, provider: Component): Promise<
   const description = textValue(component.description);
   const token = { clientId: value(FIELDS.clientId.apiName), tokenUrl: value(FIELDS.tokenUrl.apiName), scope: value(FIELDS.scope.apiName), resource: value(FIELDS.resource.apiName), tenantId: value(FIELDS.tenantId.apiName) };
   const upsert = async (secret: string | undefined, keyId: string | undefined, known: string[]): Promise<void> => {
-    // CRUD calls take untyped values and read them by the field's type; every other value is written back unchanged.
-    const text = withSecretKeyId(description, keyId);
-    const updated = {
-      fullName,
-      label: textValue(component.label) ?? name,
-      ...(text === undefined ? {} : { description: text }),
-      protected: textValue(component.protected) === 'true',
-      values: values.map((entry) => ({ field: entry.field, value: entry.field === FIELDS.clientSecret.apiName && secret !== undefined ? secret : entry.value ?? null })),
-    };
-    const [result] = ensureArray(await conn.metadata.upsert('CustomMetadata', updated as never));
+    const problem = await upsertRecordKeyId(conn, fullName, component, keyId, secret === undefined ? undefined : { field: FIELDS.clientSecret.apiName, value: secret });
     // The org's refusal may quote the value it was sent.
-    if (!result?.success) throw messages.createError('error.WriteFailed', [fullName, remoteText(crudProblem(result), known)], [], EXIT_CODES.failed);
+    if (problem !== undefined) throw messages.createError('error.WriteFailed', [fullName, remoteText(problem, known)], [], EXIT_CODES.failed);
   };
   const base = { mode: 'plugin' as const, token, keyId: secretKeyIdIn(description), holdsKeyId: true };
   const tokenCredential = value(FIELDS.tokenCredential.apiName);

@@ -100,5 +100,16 @@ describe('deploy --create-app', () => {
     expect(deployed.json.result.app).toMatchObject({ application: { displayName: 'AzureGraphPlugin', change: 'created' }, secret: { change: 'added' } });
     const check = await runCliAsync('verify', ['--target-org', 'createApp', '--name', 'AzureGraphPlugin', '--json'], home);
     expect(check.status).toBe(0);
-  });
+
+
+    // The record keeps the added secret's key id (never its value), so rotate-secret --new then removes exactly it.
+    const added = deployed.json.result.app.secret.keyId as string;
+    expect(JSON.stringify(emu.org.get('CustomMetadata', 'Azure_Client_Credential.AzureGraphPlugin')?.tree)).toContain(`client secret key id: ${added}`);
+    const env = { ...home, ...graph.env, AZURE_AUTHPROVIDER_ADMIN_CLIENT_ID: ADMIN.clientId, AZURE_AUTHPROVIDER_ADMIN_CLIENT_SECRET: ADMIN.secret };
+    const rotated = await runCliAsync('rotate-secret', ['--target-org', 'createApp', '--name', 'AzureGraphPlugin', '--new', '--token-url', entra.tokenUrl(TENANT), '--json'], env);
+    expect(rotated.status).toBe(0);
+    expect(JSON.parse(rotated.stdout)).toMatchObject({ result: { status: 'Rotated', removedKeyId: added } });
+    const app = graph.applications.find((candidate) => candidate.displayName === 'AzureGraphPlugin')!;
+    expect(app.passwordCredentials.map((credential) => credential.keyId)).toEqual([JSON.parse(rotated.stdout).result.newSecret.keyId]);
+  }, 180000);
 });

@@ -7,7 +7,8 @@
  * in test/entra/README.md.
  */
 import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FakeApp, FakeEntra } from './fakeEntra.js';
 import { GRAPH_RESOURCE, type FakeResource } from './graphCatalog.js';

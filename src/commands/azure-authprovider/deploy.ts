@@ -17,7 +17,7 @@ import { DeployWatch } from '../../deploy/deployInterruption.js';
 import { entraFlags } from '../../cli/flags/entraFlags.js';
 import { checkSecretLifetime } from '../../entra/appCredentials.js';
 import type { SignInChoice } from '../../entra/graphSignIn.js';
-import { prepareCreatedApp, type CreateAppPrepared, type CreateAppReport } from '../../deploy/createApp.js';
+import { prepareCreatedApp, recordCreatedSecretKeyId, type CreateAppPrepared, type CreateAppReport } from '../../deploy/createApp.js';
 import { presentCreatedApp, type DeployWithAppOutcome } from '../../deploy/createAppPresenter.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -113,10 +113,19 @@ export default class Deploy extends PluginCommand<DeployWithAppOutcome> {
       events: watch.follow(progress.events),
     });
     progress.stop();
+    if (created && outcome.status === 'Succeeded') await this.recordKeyId(flags['target-org'], created, input.providers[0].name ?? '');
     if (created) presentCreatedApp(this, created.report, input.providers[0].name ?? '');
     presentDeploy(this, outcome);
     if (outcome.status === 'Failed') process.exitCode = EXIT_CODES.failed;
     return created ? { ...outcome, app: created.report } : outcome;
+  }
+
+  /** The key id of the secret --create-app added, into the provider's record, for a later rotate-secret --new. */
+  private async recordKeyId(org: Org, created: CreateAppPrepared, name: string): Promise<void> {
+    const added = created.report.secret?.change === 'added' ? created.report.secret : undefined;
+    if (!added) return;
+    const refused = await recordCreatedSecretKeyId(org.getConnection(), name, added.keyId);
+    if (refused !== undefined) this.warn(messages.getMessage('warning.KeyIdNotRecorded', [added.keyId, refused]));
   }
 
   /** deploy --create-app's Entra step; what it conflicts with is refused first, naming the flag. */
