@@ -50,7 +50,8 @@ describe('waitForUsableCredential against the fake Entra', () => {
     const { attempt, times } = attempts(spec(), secret('new-secret'));
     const answer = await waitForUsableCredential(attempt, { budgetMs: 5000, baseDelayMs: 20, onWait: (notice) => notices.push(notice) });
     expect(answer.kind).toBe('token');
-    expect(times.length).toBeGreaterThan(2);
+    // At least one refusal, then the token: on a loaded machine the first request alone may outlast the 250 ms.
+    expect(times.length).toBeGreaterThanOrEqual(2);
     expect(notices).toHaveLength(1);
     expect(notices[0].code).toBe(7000215);
     expect(notices[0].maxWaitMs).toBeLessThanOrEqual(5000);
