@@ -3,18 +3,14 @@
  * org emulator, the fake token endpoint; real @azure/identity). Reading Graph never prompts: without a sign-in that
  * asks nobody, the expiry is unknown and the output says how to see it.
  */
-import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
-import { startFakeGraph, type FakeGraph } from '../entra/fakeGraph.js';
-import { trustInProcess } from '../entra/selfSignedTls.js';
-import { start } from '../emulator/helpers.js';
+import type { FakeEntra } from '../entra/fakeEntra.js';
+import type { FakeGraph } from '../entra/fakeGraph.js';
+import { startEntraWorld, type EntraWorld } from '../helpers/entraWorld.js';
 import type { Emulator } from '../emulator/index.js';
-import { loginAs } from '../helpers/orgLogin.js';
 import { PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { TENANT } from '../helpers/values.js';
 import { playPluginToken } from '../helpers/pluginToken.js';
-import { graphHosts } from '../../src/entra/graphHosts.js';
-import { signInToGraph } from '../../src/entra/graphSignIn.js';
-import { addPassword, createApplication, graphClient, type GraphClient } from '../../src/entra/graphClient.js';
+import { addPassword, createApplication, type GraphClient } from '../../src/entra/graphClient.js';
 
 const alias = 'expiryOrg';
 const home = { HOME: process.env.HOME };
@@ -24,6 +20,7 @@ let emu: Emulator;
 let entra: FakeEntra;
 let graph: FakeGraph;
 let admin: GraphClient;
+let world: EntraWorld;
 let app: { id: string; appId: string };
 
 type Run = CliRun & { json: { status: number; result: any } };
@@ -38,22 +35,11 @@ const secretOf = (keyId: string) => graph.applications.find((candidate) => candi
 const expiryCheck = (result: { checks: Array<{ id: string }> }) => result.checks.find((check) => check.id === 'entra-credential-expiry');
 
 beforeAll(async () => {
-  entra = await startFakeEntra({ apps: [] });
-  graph = await startFakeGraph({ entra, tenantId: TENANT, admins: [ADMIN] });
-  trustInProcess(graph.tls);
-  ({ emu } = await start({ username: 'admin@expiry.example.com', orgType: 'production' }));
-  playPluginToken(emu.org);
-  emu.org.routeOutbound('https://login.microsoftonline.com', new URL(entra.tokenUrl(TENANT)).origin);
-  await loginAs(emu, alias);
-  const signIn = await signInToGraph('environment', { tenantId: TENANT, hosts: graphHosts('global', graph.env), env: adminEnv(), prompt: () => undefined });
-  admin = graphClient(signIn.token, graph.origin);
+  world = await startEntraWorld({ username: 'admin@expiry.example.com', alias, admin: ADMIN, routeLogin: true, arrange: (org) => playPluginToken(org.org) });
+  ({ emu, entra, graph, admin } = world);
   app = await createApplication(admin, { displayName: 'Expiry app' });
 }, 60000);
-afterAll(async () => {
-  await emu?.stop();
-  await graph?.stop();
-  await entra?.stop();
-});
+afterAll(async () => world?.stop());
 
 describe('credential expiry in list and verify', () => {
   let first: { keyId: string; secretText: string };

@@ -3,17 +3,13 @@
  * @azure/identity). The app registration goes with the provider, found by the provider's client id; a missing one
  * is reported, not an error.
  */
-import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
-import { startFakeGraph, type FakeGraph } from '../entra/fakeGraph.js';
-import { trustInProcess } from '../entra/selfSignedTls.js';
-import { start } from '../emulator/helpers.js';
+import type { FakeEntra } from '../entra/fakeEntra.js';
+import type { FakeGraph } from '../entra/fakeGraph.js';
+import { startEntraWorld, type EntraWorld } from '../helpers/entraWorld.js';
 import type { Emulator } from '../emulator/index.js';
-import { loginAs } from '../helpers/orgLogin.js';
 import { PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { CLIENT_ID, TENANT } from '../helpers/values.js';
-import { graphHosts } from '../../src/entra/graphHosts.js';
-import { signInToGraph } from '../../src/entra/graphSignIn.js';
-import { createApplication, graphClient, type GraphClient } from '../../src/entra/graphClient.js';
+import { createApplication, type GraphClient } from '../../src/entra/graphClient.js';
 
 const alias = 'removeAppOrg';
 const home = { HOME: process.env.HOME };
@@ -22,6 +18,7 @@ let emu: Emulator;
 let entra: FakeEntra;
 let graph: FakeGraph;
 let admin: GraphClient;
+let world: EntraWorld;
 
 type Run = CliRun & { json: { status: number; result: any } };
 const adminEnv = (): NodeJS.ProcessEnv => ({ ...graph.env, AZURE_AUTHPROVIDER_ADMIN_CLIENT_ID: ADMIN.clientId, AZURE_AUTHPROVIDER_ADMIN_CLIENT_SECRET: ADMIN.secret, AZURE_CLIENT_SECRET: 'deployed-secret' });
@@ -31,19 +28,10 @@ async function run(command: string, args: string[]): Promise<Run> {
 }
 
 beforeAll(async () => {
-  entra = await startFakeEntra({ apps: [] });
-  graph = await startFakeGraph({ entra, tenantId: TENANT, admins: [ADMIN] });
-  trustInProcess(graph.tls);
-  ({ emu } = await start({ username: 'admin@remove.example.com', orgType: 'production' }));
-  await loginAs(emu, alias);
-  const signIn = await signInToGraph('environment', { tenantId: TENANT, hosts: graphHosts('global', graph.env), env: adminEnv(), prompt: () => undefined });
-  admin = graphClient(signIn.token, graph.origin);
+  world = await startEntraWorld({ username: 'admin@remove.example.com', alias, admin: ADMIN });
+  ({ emu, entra, graph, admin } = world);
 }, 60000);
-afterAll(async () => {
-  await emu?.stop();
-  await graph?.stop();
-  await entra?.stop();
-});
+afterAll(async () => world?.stop());
 
 describe('remove --delete-app', () => {
   it('lists the app registration in the plan, then deletes it with the provider (DELETE /applications/{id})', async () => {

@@ -3,18 +3,15 @@
  * the fake Microsoft Graph (real @azure/identity signs the administrator in over HTTPS). The fake token endpoint is
  * the judge: after a rotation it accepts the new secret and refuses the replaced one.
  */
-import { startFakeEntra, type FakeEntra } from '../entra/fakeEntra.js';
-import { startFakeGraph, type FakeGraph } from '../entra/fakeGraph.js';
-import { trustInProcess } from '../entra/selfSignedTls.js';
-import { connect, recordValue, start } from '../emulator/helpers.js';
+import type { FakeEntra } from '../entra/fakeEntra.js';
+import type { FakeGraph } from '../entra/fakeGraph.js';
+import { startEntraWorld, type EntraWorld } from '../helpers/entraWorld.js';
+import { connect, recordValue } from '../emulator/helpers.js';
 import type { Emulator } from '../emulator/index.js';
-import { loginAs } from '../helpers/orgLogin.js';
 import { PLUGIN_ROOT, runCliAsync, type CliRun } from '../helpers/runCli.js';
 import { TENANT } from '../helpers/values.js';
 import { PLUGIN_REFRESH, playPluginToken } from '../helpers/pluginToken.js';
-import { graphHosts } from '../../src/entra/graphHosts.js';
-import { signInToGraph } from '../../src/entra/graphSignIn.js';
-import { addPassword, createApplication, graphClient, removePassword, type GraphClient } from '../../src/entra/graphClient.js';
+import { addPassword, createApplication, removePassword, type GraphClient } from '../../src/entra/graphClient.js';
 
 const alias = 'lifeOrg';
 const home = { HOME: process.env.HOME };
@@ -23,6 +20,7 @@ let emu: Emulator;
 let entra: FakeEntra;
 let graph: FakeGraph;
 let admin: GraphClient;
+let world: EntraWorld;
 
 type Run = CliRun & { json: { status: number; result: any; message?: string } };
 const adminEnv = (): NodeJS.ProcessEnv => ({ ...graph.env, AZURE_AUTHPROVIDER_ADMIN_CLIENT_ID: ADMIN.clientId, AZURE_AUTHPROVIDER_ADMIN_CLIENT_SECRET: ADMIN.secret });
@@ -53,22 +51,10 @@ async function appWithDeployedSecret(name: string, model: 'external' | 'legacy')
 const secretsAtEntra = (id: string): string[] => graph.applications.find((app) => app.id === id)!.passwordCredentials.map((credential) => credential.keyId);
 
 beforeAll(async () => {
-  entra = await startFakeEntra({ apps: [] });
-  graph = await startFakeGraph({ entra, tenantId: TENANT, admins: [ADMIN] });
-  trustInProcess(graph.tls);
-  ({ emu } = await start({ username: 'admin@life.example.com', orgType: 'production' }));
-  playPluginToken(emu.org);
-  // The org's own token requests (token credential, native principal) go to the fake token endpoint.
-  emu.org.routeOutbound('https://login.microsoftonline.com', new URL(entra.tokenUrl(TENANT)).origin);
-  await loginAs(emu, alias);
-  const signIn = await signInToGraph('environment', { tenantId: TENANT, hosts: graphHosts('global', graph.env), env: adminEnv(), prompt: () => undefined });
-  admin = graphClient(signIn.token, graph.origin);
+  world = await startEntraWorld({ username: 'admin@life.example.com', alias, admin: ADMIN, routeLogin: true, arrange: (org) => playPluginToken(org.org) });
+  ({ emu, entra, graph, admin } = world);
 }, 60000);
-afterAll(async () => {
-  await emu?.stop();
-  await graph?.stop();
-  await entra?.stop();
-});
+afterAll(async () => world?.stop());
 
 describe('rotate-secret --new', () => {
   it('replaces the secret with one made at Entra, keeps its key id in the org, and the next rotation leaves exactly one valid secret', async () => {
